@@ -1,0 +1,134 @@
+/**
+ * @module ed25519Policy — the only place in Crosscheck that decides whether an Ed25519
+ * signature is valid. Every signature check goes through {@link verifySignatures}.
+ *
+ * Policy (security.md §2.2, "recommended strictest"): the intersection of every verifier a Matrix
+ * client may use, so nothing we call valid is rejected by vodozemac (`verify_strict`), libsodium
+ * or noble's RFC 8032 mode:
+ * - public key A: canonical encoding (y < p, no "negative zero"), not of small order, and
+ *   torsion-free (no mixed-order keys);
+ * - signature: exactly 64 bytes, S < L (no malleability, CVE-2024-45193), R canonical and not of
+ *   small order;
+ * - equation checked *cofactorless* by recomputing R' = [S]B − [k]A and comparing encodings
+ *   byte-for-byte (as ed25519-dalek `verify_strict` does). With A torsion-free, equality also
+ *   proves R torsion-free.
+ * Honest signers always produce torsion-free A and R, so the policy rejects nothing real.
+ *
+ * Results are states, not booleans, so a report can tell "bad signature" from "unusable key".
+ * The API is a batch that resolves asynchronously, so a native or parallel verifier can be slotted
+ * in behind the same policy later without touching the trust graph.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { equalBytes } from '../bytes.ts';
+
+const Point = ed25519.Point;
+const L = Point.Fn.ORDER;
+
+/** Why a public key is unusable under the policy. */
+export type KeyRejection = 'bad-length' | 'non-canonical' | 'not-on-curve' | 'small-order' | 'not-torsion-free';
+
+/** The verdict on one signature. */
+export type SignatureVerdict =
+  | { readonly state: 'valid' }
+  | { readonly state: 'invalid'; readonly reason: 'equation' | 'bad-length' | 's-not-reduced' | 'r-non-canonical' | 'r-small-order' }
+  | { readonly state: 'key-rejected'; readonly reason: KeyRejection };
+
+export interface SignatureCheck {
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+type EdPoint = InstanceType<typeof Point>;
+type KeyCheck = { ok: true; point: EdPoint } | { ok: false; reason: KeyRejection };
+
+/**
+ * Validated public keys, by their bytes. Keys repeat a lot in an audit (one self-signing key signs
+ * every device), and the torsion check costs a full scalar multiplication, so each key is
+ * decoded and checked once. Public data only; bounded so a hostile response cannot grow it forever.
+ */
+const keyCache = new Map<string, KeyCheck>();
+const KEY_CACHE_LIMIT = 50_000;
+
+function keyId(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return s;
+}
+
+function decodeStrict(bytes: Uint8Array): EdPoint | undefined {
+  try {
+    const p = Point.fromBytes(bytes, false);
+    // fromBytes(zip215=false) already refuses y ≥ p and x = 0 with the sign bit set; re-encoding
+    // guards against any other spelling of the same point.
+    return equalBytes(p.toBytes(), bytes) ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks a public key against the policy (cached). */
+export function checkPublicKey(bytes: Uint8Array): KeyCheck {
+  if (bytes.length !== 32) return { ok: false, reason: 'bad-length' };
+  const id = keyId(bytes);
+  const hit = keyCache.get(id);
+  if (hit) return hit;
+  let result: KeyCheck;
+  const canonicalOnly = decodeStrict(bytes);
+  if (!canonicalOnly) {
+    // Distinguish "some other encoding of a curve point" from "no point at all".
+    let onCurve = false;
+    try {
+      Point.fromBytes(bytes, true);
+      onCurve = true;
+    } catch {
+      onCurve = false;
+    }
+    result = { ok: false, reason: onCurve ? 'non-canonical' : 'not-on-curve' };
+  } else if (canonicalOnly.isSmallOrder()) result = { ok: false, reason: 'small-order' };
+  else if (!canonicalOnly.isTorsionFree()) result = { ok: false, reason: 'not-torsion-free' };
+  else result = { ok: true, point: canonicalOnly };
+  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+  keyCache.set(id, result);
+  return result;
+}
+
+function bytesToNumberLE(b: Uint8Array): bigint {
+  let n = 0n;
+  for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i] as number);
+  return n;
+}
+
+/** Verifies one signature under the policy, synchronously (noble path). */
+export function verifyOne(check: SignatureCheck): SignatureVerdict {
+  const { publicKey, message, signature } = check;
+  const key = checkPublicKey(publicKey);
+  if (!key.ok) return { state: 'key-rejected', reason: key.reason };
+  if (signature.length !== 64) return { state: 'invalid', reason: 'bad-length' };
+  const r = signature.subarray(0, 32);
+  const s = bytesToNumberLE(signature.subarray(32, 64));
+  if (s >= L) return { state: 'invalid', reason: 's-not-reduced' };
+  const R = decodeStrict(r);
+  if (!R) return { state: 'invalid', reason: 'r-non-canonical' };
+  if (R.isSmallOrder()) return { state: 'invalid', reason: 'r-small-order' };
+  const h = sha512.create().update(r).update(publicKey).update(message).digest();
+  const k = bytesToNumberLE(h) % L;
+  // R' = [S]B − [k]A, compared as bytes (cofactorless, like dalek verify_strict).
+  const expectedR = Point.BASE.multiplyUnsafe(s).subtract(key.point.multiplyUnsafe(k));
+  return equalBytes(expectedR.toBytes(), r) ? { state: 'valid' } : { state: 'invalid', reason: 'equation' };
+}
+
+/**
+ * Verifies a batch of signatures under the policy. The only entry point the trust graph, backup
+ * and secret-storage checks use. Resolves to one verdict per input, in order; never rejects.
+ */
+export async function verifySignatures(checks: readonly SignatureCheck[]): Promise<SignatureVerdict[]> {
+  return checks.map(verifyOne);
+}
+
+/** Public key of a 32-byte Ed25519 seed (RFC 8032 §5.1.5), used to prove a decrypted secret. */
+export function ed25519PublicKeyFromSeed(seed: Uint8Array): Uint8Array {
+  if (seed.length !== 32) throw new RangeError('ed25519 seed must be 32 bytes');
+  return ed25519.getPublicKey(seed);
+}
