@@ -33,7 +33,12 @@ export function compareCodePoints(a: string, b: string): number {
 }
 
 class Refusal {
-  constructor(readonly code: CanonicalError['code'], readonly path: (string | number)[]) {}
+  readonly code: CanonicalError['code'];
+  readonly path: (string | number)[];
+  constructor(code: CanonicalError['code'], path: (string | number)[]) {
+    this.code = code;
+    this.path = path;
+  }
 }
 
 /** Canonical JSON text of a value. */

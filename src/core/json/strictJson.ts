@@ -15,7 +15,10 @@ import { type Result, ok, err } from '../result.ts';
 
 /** A number literal that is not a safe integer, kept as written. Never trusted, never signed over. */
 export class LosslessNumber {
-  constructor(readonly raw: string) {}
+  readonly raw: string;
+  constructor(raw: string) {
+    this.raw = raw;
+  }
   /** Best-effort numeric value, for display and non-signed fields only. */
   get value(): number {
     return Number(this.raw);
@@ -54,7 +57,14 @@ const DEFAULT_MAX_DEPTH = 64;
 const DEFAULT_MAX_LENGTH = 256 * 1024 * 1024;
 
 class Fail {
-  constructor(readonly code: JsonErrorCode, readonly message: string, readonly position: number) {}
+  readonly code: JsonErrorCode;
+  readonly message: string;
+  readonly position: number;
+  constructor(code: JsonErrorCode, message: string, position: number) {
+    this.code = code;
+    this.message = message;
+    this.position = position;
+  }
 }
 
 /** Parses untrusted JSON text. Never throws on bad input. */
