@@ -32,6 +32,8 @@ export interface Snapshot {
   readonly userId: string;
   readonly deviceId: string;
   readonly keysQuery: JsonObject;
+  /** Extension: the user IDs the capture asked /keys/query about, so a user the server left out is "unknown", not absent. */
+  readonly queriedUsers?: readonly string[];
   readonly devices?: JsonObject;
   /** `null` = the server said there is no backup (M_NOT_FOUND); absent = not captured. */
   readonly keyBackup?: JsonObject | null;
@@ -79,6 +81,9 @@ export function readSnapshot(input: JsonValue): Result<Snapshot, SnapshotError> 
   if (!accountData.ok) return accountData;
   const kb = input['keyBackup'];
   if (kb !== undefined && kb !== null && !isJsonObject(kb)) return err({ code: 'bad-field', message: '"keyBackup" must be an object or null when present' });
+  const q = input['queriedUsers'];
+  if (q !== undefined && !(Array.isArray(q) && q.every((u) => typeof u === 'string' && USER_ID.test(u))))
+    return err({ code: 'bad-field', message: '"queriedUsers" must be an array of Matrix user IDs when present' });
   const local = readLocal(input['local']);
   if (!local.ok) return local;
   const pins = readPins(input['pins']);
@@ -90,6 +95,7 @@ export function readSnapshot(input: JsonValue): Result<Snapshot, SnapshotError> 
     userId,
     deviceId,
     keysQuery,
+    ...(q !== undefined ? { queriedUsers: q as string[] } : {}),
     ...(devices.value ? { devices: devices.value } : {}),
     ...(kb !== undefined ? { keyBackup: kb } : {}),
     ...(sessions.value ? { keyBackupSessions: sessions.value } : {}),
