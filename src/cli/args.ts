@@ -1,0 +1,86 @@
+/**
+ * @module cli/args — parsing the command line into a typed command. Secrets are only ever read
+ * from files or stdin: a flag that would carry one on the command line (visible in `ps`, shell
+ * history) does not exist.
+ */
+import { type Result, ok, err } from '../core/result.ts';
+
+export type Command =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | {
+      readonly kind: 'audit';
+      readonly source: { readonly snapshot: string } | { readonly homeserver: string };
+      readonly secretFile?: { readonly kind: 'recovery-key' | 'passphrase'; readonly path: string };
+      readonly json: boolean;
+      readonly verbose: boolean;
+      readonly failOn?: 'error' | 'warning';
+      readonly backupSessions: boolean;
+    }
+  | { readonly kind: 'capture'; readonly homeserver: string; readonly backupSessions: boolean }
+  | { readonly kind: 'recovery-key-check' };
+
+export const USAGE = `Usage:
+  crosscheck audit   --snapshot FILE | --homeserver URL  [--recovery-key-file F | --passphrase-file F]
+                     [--json] [--verbose] [--fail-on error|warning] [--no-backup-sessions]
+  crosscheck capture --homeserver URL [--no-backup-sessions] > snapshot.json
+  crosscheck recovery-key check        (reads a recovery key on stdin; format check only, offline)
+
+The access token for --homeserver comes from the CROSSCHECK_ACCESS_TOKEN environment variable,
+never from a flag. Secrets come from files or stdin, never from arguments.
+Exit status: 0 when the audit ran, 1 with --fail-on when findings reach that severity,
+2 when the input could not be read or parsed.`;
+
+export function parseArgs(argv: readonly string[]): Result<Command, string> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') return ok({ kind: 'help' });
+  if (cmd === '--version') return ok({ kind: 'version' });
+  if (cmd === 'recovery-key') {
+    if (rest[0] === 'check' && rest.length === 1) return ok({ kind: 'recovery-key-check' });
+    return err('usage: crosscheck recovery-key check   (the key is read from stdin)');
+  }
+  if (cmd !== 'audit' && cmd !== 'capture') return err(`unknown command ${JSON.stringify(cmd)}; try "crosscheck --help"`);
+
+  const flags = new Map<string, string | true>();
+  const valued = new Set(['--snapshot', '--homeserver', '--recovery-key-file', '--passphrase-file', '--fail-on']);
+  const boolean = new Set(['--json', '--verbose', '--no-backup-sessions']);
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] as string;
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (a === '--recovery-key' || a === '--passphrase' || a === '--token' || a === '--access-token')
+      return err(`${a} is not accepted: secrets are never taken from the command line (use ${a === '--recovery-key' ? '--recovery-key-file' : a === '--passphrase' ? '--passphrase-file' : 'CROSSCHECK_ACCESS_TOKEN'})`);
+    if (valued.has(name)) {
+      const v = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : rest[++i];
+      if (v === undefined || v === '') return err(`${name} needs a value`);
+      if (flags.has(name)) return err(`${name} is given twice`);
+      flags.set(name, v);
+    } else if (boolean.has(a)) flags.set(a, true);
+    else return err(`unknown option ${JSON.stringify(a)} for "${cmd}"`);
+  }
+  const get = (k: string) => flags.get(k) as string | undefined;
+  const backupSessions = !flags.has('--no-backup-sessions');
+  if (cmd === 'capture') {
+    const hs = get('--homeserver');
+    if (!hs) return err('capture needs --homeserver URL');
+    for (const k of flags.keys()) if (k !== '--homeserver' && k !== '--no-backup-sessions') return err(`${k} does not apply to capture`);
+    return ok({ kind: 'capture', homeserver: hs, backupSessions });
+  }
+  const snapshot = get('--snapshot');
+  const homeserver = get('--homeserver');
+  if (!!snapshot === !!homeserver) return err('audit needs exactly one of --snapshot FILE or --homeserver URL');
+  const rk = get('--recovery-key-file');
+  const pp = get('--passphrase-file');
+  if (rk && pp) return err('give either --recovery-key-file or --passphrase-file, not both');
+  const failOn = get('--fail-on');
+  if (failOn !== undefined && failOn !== 'error' && failOn !== 'warning') return err('--fail-on takes "error" or "warning"');
+  return ok({
+    kind: 'audit',
+    source: snapshot ? { snapshot } : { homeserver: homeserver as string },
+    ...(rk ? { secretFile: { kind: 'recovery-key' as const, path: rk } } : pp ? { secretFile: { kind: 'passphrase' as const, path: pp } } : {}),
+    json: flags.has('--json'),
+    verbose: flags.has('--verbose'),
+    ...(failOn ? { failOn } : {}),
+    backupSessions,
+  });
+}
