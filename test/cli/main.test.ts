@@ -1,0 +1,123 @@
+/**
+ * The command line end to end, in process (run() with captured stdio): exit codes, one-line
+ * errors without stack traces, secrets from files and stdin only.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run, type Io } from '../../src/cli/main.ts';
+import { readRepoJson } from '../helpers/sharedVectors.ts';
+
+interface Captured {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function cli(argv: string[], stdin = '', env: Record<string, string> = {}): Promise<Captured> {
+  let out = '';
+  let err = '';
+  const io: Io = {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    readStdin: async () => new TextEncoder().encode(stdin),
+    env,
+    now: () => new Date('2026-12-04T12:00:00Z'),
+  };
+  const code = await run(argv, io);
+  return { code, out, err };
+}
+
+const tv3 = readRepoJson<{ keysQuery: unknown }>('test/vectors/tv3-verification-violation.json');
+
+describe('cli/main', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'crosscheck-cli-'));
+    writeFileSync(join(dir, 'tv3.json'), JSON.stringify({ format: 'crosscheck-snapshot/1', userId: '@alice:localhost', deviceId: 'LCNRWQAVWK', keysQuery: tv3.keysQuery }));
+    writeFileSync(join(dir, 'dup.json'), '{"format":"crosscheck-snapshot/1",\n"format":"x"}');
+    writeFileSync(join(dir, 'old.json'), JSON.stringify({ format: 'crosscheck-snapshot/0' }));
+    writeFileSync(join(dir, 'nokq.json'), JSON.stringify({ format: 'crosscheck-snapshot/1', userId: '@a:b', deviceId: 'D' }));
+    writeFileSync(join(dir, 'binary.json'), Buffer.from([0xff, 0xfe, 0x00]));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('run() audit', () => {
+    it('prints the report object with --json and exits 0', async () => {
+      const r = await cli(['audit', '--snapshot', join(dir, 'tv3.json'), '--json']);
+      assert.equal(r.code, 0, r.err);
+      const report = JSON.parse(r.out);
+      assert.equal(report.format, 'crosscheck-report/1');
+      assert.deepEqual(report.subject, { userId: '@alice:localhost', deviceId: 'LCNRWQAVWK' });
+      assert.equal(report.anchor, 'none');
+      assert.equal(report.users[0].identity, 'unanchored');
+      assert.ok(report.findings.some((f: { code: string }) => f.code === 'OWN_IDENTITY_UNANCHORED'));
+      assert.ok(report.findings.some((f: { code: string; deviceId?: string }) => f.code === 'DEVICE_NOT_CROSS_SIGNED' && f.deviceId === 'AHIVRZICJK'));
+    });
+
+    it('prints a readable summary without --json', async () => {
+      const r = await cli(['audit', '--snapshot', join(dir, 'tv3.json')]);
+      assert.equal(r.code, 0);
+      assert.match(r.out, /Crosscheck report for @alice:localhost/);
+      assert.match(r.out, /Your identity: unanchored/);
+      assert.match(r.out, /AHIVRZICJK/);
+    });
+
+    it('--fail-on warning turns findings into exit 1', async () => {
+      const r = await cli(['audit', '--snapshot', join(dir, 'tv3.json'), '--fail-on', 'warning']);
+      assert.equal(r.code, 1);
+    });
+
+    it('exits 2 with one line and no stack trace on malformed input', async () => {
+      const cases: [string, RegExp][] = [
+        ['dup.json', /duplicate key "format" at line 2, column 1/],
+        ['old.json', /unsupported snapshot format "crosscheck-snapshot\/0"/],
+        ['nokq.json', /no "keysQuery" object/],
+        ['binary.json', /not valid UTF-8/],
+        ['missing.json', /no such file/],
+      ];
+      for (const [file, re] of cases) {
+        const r = await cli(['audit', '--snapshot', join(dir, file)]);
+        assert.equal(r.code, 2, file);
+        assert.match(r.err, re);
+        assert.equal(r.err.trim().split('\n').length, 1, `${file}: exactly one line`);
+        assert.doesNotMatch(r.err, /\bat .*\(|node:internal|\.ts:\d+/, 'no stack trace');
+        assert.equal(r.out, '');
+      }
+    });
+
+    it('exits 2 for an unreadable recovery-key file', async () => {
+      const r = await cli(['audit', '--snapshot', join(dir, 'tv3.json'), '--recovery-key-file', join(dir, 'nope.txt')]);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /nope\.txt: no such file/);
+    });
+  });
+
+  describe('run() recovery-key check', () => {
+    it('accepts a well-formed key from stdin, with any whitespace (TV-5)', async () => {
+      const r = await cli(['recovery-key', 'check'], 'EsTc LW2K PGiF wKEA 3As5 g5c4 BXwk qeeJ ZJV8 Q9fu gUMN UE4d\n');
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /well formed/);
+    });
+
+    it('names the problem of a malformed key and never echoes it', async () => {
+      const r = await cli(['recovery-key', 'check'], 'EsTc LW2K PGiF wKEA 3As5 g5c4 BXwk qeeJ ZJV8 Q9fu gUMN UE4e');
+      assert.equal(r.code, 2);
+      assert.match(r.err, /check digit|parity/);
+      assert.doesNotMatch(r.err, /EsTc|UE4e/);
+      const bad = await cli(['recovery-key', 'check'], 'EsTc LW2K PGiF wKEA 3As5 g5c4 BXwk qeeJ ZJV8 Q9fu gUMN UE40');
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /character 59 \("0"\)/);
+    });
+  });
+
+  describe('run() capture', () => {
+    it('needs the token in CROSSCHECK_ACCESS_TOKEN', async () => {
+      const r = await cli(['capture', '--homeserver', 'https://matrix.example.org']);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /CROSSCHECK_ACCESS_TOKEN/);
+    });
+  });
+});
