@@ -17,6 +17,7 @@ import { BACKUP_ALGORITHM_V1, evaluateBackup, type BackupModel } from './backup/
 import { countBackupSessions } from './backup/sessions.ts';
 import { auditSecretStorage, type SecretStorageOutcome } from './secretStorage/audit.ts';
 import type { Pbkdf2Sha512 } from './crypto/pbkdf2.ts';
+import { type Ed25519Equation, policyVerifier } from './crypto/ed25519Policy.ts';
 import { CHECKS } from './checks/registry.ts';
 import type { AuditContext, SessionCounts } from './checks/check.ts';
 import { sortFindings } from './report/finding.ts';
@@ -30,6 +31,8 @@ export interface AuditOptions {
   readonly secret?: { readonly kind: 'recovery-key' | 'passphrase'; readonly text: Uint8Array };
   /** PBKDF2 implementation (WebCrypto in the extension); noble by default. */
   readonly pbkdf2?: Pbkdf2Sha512;
+  /** A native Ed25519 equation (WebCrypto) to speed up verification; the strict policy stays in core. */
+  readonly ed25519?: Ed25519Equation;
 }
 
 /** Audits a parsed snapshot. Fails (as data) only when the snapshot itself is unusable. */
@@ -41,6 +44,7 @@ export async function audit(input: JsonValue, options: AuditOptions): Promise<Re
   }
   const snap = parsed.value;
   const published = publishedKeys(snap);
+  const verifier = policyVerifier(options.ed25519);
   let secrets: SecretStorageOutcome | undefined;
   try {
     secrets = await auditSecretStorage({
@@ -50,11 +54,11 @@ export async function audit(input: JsonValue, options: AuditOptions): Promise<Re
       ...(options.pbkdf2 ? { pbkdf2: options.pbkdf2 } : {}),
       userId: snap.userId,
     });
-    const model = await buildTrustModel(snap, { masterProvenByRecoveryKey: secrets.proven.master });
+    const model = await buildTrustModel(snap, { masterProvenByRecoveryKey: secrets.proven.master, verifier });
     const backupSecret = secrets.secretStorage.secrets['m.megolm_backup.v1'];
     const recoveryKeyMatches =
       secrets.proven.backup || secrets.backupPrivateKey !== undefined ? true : backupSecret === 'does-not-match-public-key' ? false : undefined;
-    const backup = await evaluateBackup(snap, model, { recoveryKeyMatches });
+    const backup = await evaluateBackup(snap, model, { recoveryKeyMatches, verifier });
     let sessions: SessionCounts | undefined;
     if (snap.keyBackupSessions) {
       const key = backup.kind === 'present' && backup.status !== 'mismatch' ? secrets.backupPrivateKey : undefined;

@@ -17,6 +17,7 @@ import { type JsonObject, isJsonObject } from '../json/strictJson.ts';
 import { SignatureBatch, type SigState } from '../crossSigning/signatureBatch.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { BackupStatus, SignerState } from '../report/types.ts';
+import type { BatchVerifier } from '../crypto/ed25519Policy.ts';
 import type { TrustModel } from '../trust/model.ts';
 
 export const BACKUP_ALGORITHM_V1 = 'm.megolm_backup.v1.curve25519-aes-sha2';
@@ -43,6 +44,8 @@ export type BackupModel =
 export interface BackupTrustInputs {
   /** From the secret-storage audit: true = the 4S backup secret (or the typed key) derives the published key; false = it derives another key; undefined = not tried. */
   readonly recoveryKeyMatches: boolean | undefined;
+  /** Ed25519 batch verifier under the strict policy (noble by default). */
+  readonly verifier?: BatchVerifier;
 }
 
 export async function evaluateBackup(snap: Snapshot, model: TrustModel, inputs: BackupTrustInputs): Promise<BackupModel> {
@@ -59,7 +62,7 @@ export async function evaluateBackup(snap: Snapshot, model: TrustModel, inputs: 
   const pk = decodeBase64(auth['public_key'], { bytes: 32 });
   if (!pk.ok) return { kind: 'malformed', why: '"auth_data.public_key" is not 32 bytes of unpadded base64' };
 
-  const signatures = await signerStates(auth, model);
+  const signatures = await signerStates(auth, model, inputs.verifier);
   const local = snap.local;
   let localKey: 'match' | 'mismatch' | 'not-cached' | 'unknown' = 'unknown';
   if (local && local.backupKey === null) localKey = 'not-cached';
@@ -87,9 +90,9 @@ export async function evaluateBackup(snap: Snapshot, model: TrustModel, inputs: 
 }
 
 /** Per-signer states of our own signatures on `auth_data` (rust-sdk `BackupMachine::verify_backup`). */
-async function signerStates(auth: JsonObject, model: TrustModel): Promise<Record<string, SignerState>> {
+async function signerStates(auth: JsonObject, model: TrustModel, verifier: BatchVerifier | undefined): Promise<Record<string, SignerState>> {
   const out: Record<string, SignerState> = Object.create(null);
-  const batch = new SignatureBatch();
+  const batch = new SignatureBatch(verifier);
   const asks: { keyId: string; trusted: boolean; handle: ReturnType<SignatureBatch['request']> }[] = [];
   const own = model.own;
   const sigs = auth['signatures'];

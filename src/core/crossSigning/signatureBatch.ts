@@ -9,7 +9,7 @@
 import { utf8 } from '../bytes.ts';
 import { signingInput } from '../json/canonicalJson.ts';
 import type { JsonObject } from '../json/strictJson.ts';
-import { type SignatureCheck, type SignatureVerdict, verifySignatures } from '../crypto/ed25519Policy.ts';
+import { type BatchVerifier, type SignatureCheck, type SignatureVerdict, verifySignatures } from '../crypto/ed25519Policy.ts';
 import { findSignature } from './signatures.ts';
 
 /** The state of one expected signature. Only `valid` counts for anything. */
@@ -25,6 +25,12 @@ export class SignatureBatch {
   private readonly pending: Pending[] = [];
   private readonly checks: SignatureCheck[] = [];
   private verdicts: SignatureVerdict[] | undefined;
+  private readonly verify: BatchVerifier;
+
+  /** @param verify the policy verifier (noble by default; see ed25519Policy.policyVerifier) */
+  constructor(verify: BatchVerifier = verifySignatures) {
+    this.verify = verify;
+  }
 
   /**
    * Asks for `obj.signatures[signer][keyId]` to be checked against `publicKey`.
@@ -60,7 +66,7 @@ export class SignatureBatch {
 
   /** Verifies everything requested so far. */
   async run(): Promise<void> {
-    this.verdicts = await verifySignatures(this.checks);
+    this.verdicts = await this.verify(this.checks);
   }
 
   state(handle: SigHandle): SigState {

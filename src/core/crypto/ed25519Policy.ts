@@ -100,32 +100,81 @@ function bytesToNumberLE(b: Uint8Array): bigint {
   return n;
 }
 
-/** Verifies one signature under the policy, synchronously (noble path). */
-export function verifyOne(check: SignatureCheck): SignatureVerdict {
-  const { publicKey, message, signature } = check;
+/** What the policy decided before the equation: a verdict, or the decoded parts to check. */
+type Precheck = { done: SignatureVerdict } | { done?: undefined; point: EdPoint; r: Uint8Array; s: bigint };
+
+/** Every policy rule except the verification equation itself (shared by the noble and native paths). */
+function precheck(check: SignatureCheck): Precheck {
+  const { publicKey, signature } = check;
   const key = checkPublicKey(publicKey);
-  if (!key.ok) return { state: 'key-rejected', reason: key.reason };
-  if (signature.length !== 64) return { state: 'invalid', reason: 'bad-length' };
+  if (!key.ok) return { done: { state: 'key-rejected', reason: key.reason } };
+  if (signature.length !== 64) return { done: { state: 'invalid', reason: 'bad-length' } };
   const r = signature.subarray(0, 32);
   const s = bytesToNumberLE(signature.subarray(32, 64));
-  if (s >= L) return { state: 'invalid', reason: 's-not-reduced' };
+  if (s >= L) return { done: { state: 'invalid', reason: 's-not-reduced' } };
   const R = decodeStrict(r);
-  if (!R) return { state: 'invalid', reason: 'r-non-canonical' };
-  if (R.isSmallOrder()) return { state: 'invalid', reason: 'r-small-order' };
-  const h = sha512.create().update(r).update(publicKey).update(message).digest();
+  if (!R) return { done: { state: 'invalid', reason: 'r-non-canonical' } };
+  // An owner can make R = identity verify under a cofactorless equation (s = h·a); dalek's
+  // verify_strict refuses small-order R, so we do too.
+  if (R.isSmallOrder()) return { done: { state: 'invalid', reason: 'r-small-order' } };
+  return { point: key.point, r, s };
+}
+
+/** The cofactorless equation R' = [S]B − [k]A, compared as bytes (as dalek verify_strict does). */
+function nobleEquation(check: SignatureCheck, p: { point: EdPoint; r: Uint8Array; s: bigint }): boolean {
+  const h = sha512.create().update(p.r).update(check.publicKey).update(check.message).digest();
   const k = bytesToNumberLE(h) % L;
-  // R' = [S]B − [k]A, compared as bytes (cofactorless, like dalek verify_strict).
-  const expectedR = Point.BASE.multiplyUnsafe(s).subtract(key.point.multiplyUnsafe(k));
-  return equalBytes(expectedR.toBytes(), r) ? { state: 'valid' } : { state: 'invalid', reason: 'equation' };
+  const expectedR = Point.BASE.multiplyUnsafe(p.s).subtract(p.point.multiplyUnsafe(k));
+  return equalBytes(expectedR.toBytes(), p.r);
+}
+
+/** Verifies one signature under the policy, synchronously (noble path). */
+export function verifyOne(check: SignatureCheck): SignatureVerdict {
+  const p = precheck(check);
+  if (p.done) return p.done;
+  return nobleEquation(check, p) ? { state: 'valid' } : { state: 'invalid', reason: 'equation' };
 }
 
 /**
- * Verifies a batch of signatures under the policy. The only entry point the trust graph, backup
- * and secret-storage checks use. Resolves to one verdict per input, in order; never rejects.
+ * A platform's plain Ed25519 verification (WebCrypto), used only for the equation, after every
+ * policy rule above has passed. Implementations must be RFC 8032 verifiers that compare R'
+ * cofactorless by bytes (OpenSSL, BoringSSL and NSS do); with A torsion-free and R canonical and
+ * not small-order, that is exactly the noble path — test/core/crypto proves both agree on every
+ * edge vector. Must resolve false (not reject) on a bad signature.
  */
-export async function verifySignatures(checks: readonly SignatureCheck[]): Promise<SignatureVerdict[]> {
-  return checks.map(verifyOne);
+export type Ed25519Equation = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => Promise<boolean>;
+
+/** Verifies a batch of signatures under the policy. */
+export type BatchVerifier = (checks: readonly SignatureCheck[]) => Promise<SignatureVerdict[]>;
+
+/**
+ * Builds the batch verifier the trust graph uses. Without `native`, the noble path; with it, the
+ * policy checks stay here and only the equation is delegated. A native failure (exception) falls
+ * back to the noble path for that signature, never to "valid".
+ */
+export function policyVerifier(native?: Ed25519Equation): BatchVerifier {
+  if (!native) return async (checks) => checks.map(verifyOne);
+  return async (checks) =>
+    Promise.all(
+      checks.map(async (c): Promise<SignatureVerdict> => {
+        const p = precheck(c);
+        if (p.done) return p.done;
+        let ok: boolean;
+        try {
+          ok = (await native(c.publicKey, c.message, c.signature)) === true;
+        } catch {
+          ok = nobleEquation(c, p);
+        }
+        return ok ? { state: 'valid' } : { state: 'invalid', reason: 'equation' };
+      }),
+    );
 }
+
+/**
+ * Verifies a batch of signatures under the policy (noble path). Resolves to one verdict per input,
+ * in order; never rejects.
+ */
+export const verifySignatures: BatchVerifier = policyVerifier();
 
 /** Public key of a 32-byte Ed25519 seed (RFC 8032 §5.1.5), used to prove a decrypted secret. */
 export function ed25519PublicKeyFromSeed(seed: Uint8Array): Uint8Array {

@@ -14,7 +14,7 @@ import { type JsonObject, type JsonValue, isJsonObject } from '../json/strictJso
 import { parseCrossSigningKey, type CrossSigningUsage } from '../crossSigning/crossSigningKey.ts';
 import { parseDeviceKeys } from '../crossSigning/deviceKeys.ts';
 import { SignatureBatch, type SigHandle } from '../crossSigning/signatureBatch.ts';
-import { checkPublicKey } from '../crypto/ed25519Policy.ts';
+import { type BatchVerifier, checkPublicKey } from '../crypto/ed25519Policy.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { Anchor, DeviceStatus, IdentityStatus } from '../report/types.ts';
 import type { DeviceModel, IdentityMemory, KeySlot, LinkState, TrustModel, UserModel } from './model.ts';
@@ -22,6 +22,8 @@ import type { DeviceModel, IdentityMemory, KeySlot, LinkState, TrustModel, UserM
 export interface TrustInputs {
   /** The recovery key unlocked a master-key seed that derives the published master key. */
   readonly masterProvenByRecoveryKey: boolean;
+  /** Ed25519 batch verifier under the strict policy (noble by default). */
+  readonly verifier?: BatchVerifier;
 }
 
 /** Signatures by keys other than the expected signer are checked at most this often per device (DoS bound). */
@@ -99,7 +101,7 @@ export async function buildTrustModel(snap: Snapshot, inputs: TrustInputs): Prom
   for (const m of [deviceKeysMap, masters, selfs]) for (const u of Object.keys(m ?? {})) userIds.add(u);
   for (const u of snap.queriedUsers ?? []) userIds.add(u);
 
-  const batch = new SignatureBatch();
+  const batch = new SignatureBatch(inputs.verifier);
   const displayNames = ownDisplayNames(snap.devices);
   const localDeviceKey = keyBytes(snap.local?.deviceKeys?.ed25519);
 
