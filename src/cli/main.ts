@@ -8,6 +8,7 @@ import { parseStrictJson, describeJsonError, type JsonValue } from '../core/json
 import { decodeRecoveryKey, describeRecoveryKeyError } from '../core/recoveryKey/recoveryKey.ts';
 import { audit } from '../core/audit.ts';
 import { webCryptoPbkdf2Sha512 } from '../platform/webCryptoPbkdf2.ts';
+import { webCryptoEd25519 } from '../platform/webCryptoEd25519.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
 import { renderText } from './renderText.ts';
 import { captureFromEnvironment } from './capture.ts';
@@ -72,7 +73,8 @@ async function execute(cmd: Command, io: Io): Promise<number> {
         snapshot = snap.value;
       }
       const secret = cmd.secretFile ? { kind: cmd.secretFile.kind, text: readSecretFile(cmd.secretFile.path, cmd.secretFile.kind) } : undefined;
-      const result = await audit(snapshot, { now: io.now(), pbkdf2: webCryptoPbkdf2Sha512, ...(secret ? { secret } : {}) });
+      const ed25519 = await webCryptoEd25519();
+      const result = await audit(snapshot, { now: io.now(), pbkdf2: webCryptoPbkdf2Sha512, ...(ed25519 ? { ed25519 } : {}), ...(secret ? { secret } : {}) });
       if (!result.ok) throw new InputError(`the snapshot is not usable: ${result.error.message}`);
       const report = result.value;
       io.stdout(cmd.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { verbose: cmd.verbose }));
