@@ -34,6 +34,12 @@ const suiteOf = (f) => {
 
 const suites = only ? [only] : ['unit', 'integration', 'e2e'];
 let failed = false;
+if (!only || only === 'unit') {
+  // Types are part of the contract (strict, noUncheckedIndexedAccess): a type error fails the run.
+  console.log('# typecheck (tsc --noEmit)');
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
+  if (tsc.status !== 0) failed = true;
+}
 for (const suite of suites) {
   const files = walk(join(root, 'test')).filter((f) => suiteOf(f) === suite && (!filter || f.includes(filter)));
   if (files.length === 0) continue;
