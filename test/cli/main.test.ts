@@ -83,7 +83,7 @@ describe('cli/main', () => {
         assert.equal(r.code, 2, file);
         assert.match(r.err, re);
         assert.equal(r.err.trim().split('\n').length, 1, `${file}: exactly one line`);
-        assert.doesNotMatch(r.err, /\bat .*\(|node:internal|\.ts:\d+/, 'no stack trace');
+        assert.doesNotMatch(r.err, /^\s+at .+:\d+:\d+\)?$|node:internal|\.ts:\d+/m, "no stack trace");
         assert.equal(r.out, '');
       }
     });
