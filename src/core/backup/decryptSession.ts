@@ -28,6 +28,7 @@ const EXPORT_VERSION = 0x01;
 /** Backup entries are small (a session export is ~1 kB of JSON); refuse absurd ones before any work. */
 const MAX_CIPHERTEXT_BYTES = 1 << 20;
 
+/** Why an entry did not decrypt; `mac-mismatch` means another key, the rest a damaged or hostile entry. */
 export type SessionDecryptError =
   | { readonly code: 'malformed'; readonly field: 'session_data' | 'ephemeral' | 'ciphertext' | 'mac' }
   | { readonly code: 'low-order-ephemeral' }
@@ -35,6 +36,7 @@ export type SessionDecryptError =
   | { readonly code: 'bad-padding' }
   | { readonly code: 'not-json' };
 
+/** One decrypted backup entry and what could be cross-checked in it. */
 export interface DecryptedSession {
   /**
    * The plaintext `BackedUpSessionData` object, parsed leniently (field spellings vary, §3.4).

@@ -59,6 +59,7 @@ export function aes256Ctr(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Ui
   return ctr(key, iv).encrypt(data);
 }
 
+/** Why a CBC ciphertext did not decrypt: not whole blocks, or invalid PKCS#7 padding. */
 export type CbcError = { code: 'bad-length'; length: number } | { code: 'bad-padding' };
 
 /**

@@ -10,6 +10,7 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { type Result, ok, err } from '../result.ts';
 
+/** Why a peer's public key was refused. */
 export type X25519Error = { code: 'bad-length'; length: number } | { code: 'low-order' };
 
 function assertPrivate(priv: Uint8Array): void {

@@ -119,7 +119,8 @@ type Unlock =
   | { readonly kind: 'failed'; readonly status: 'mac-mismatch' | 'corrupt' }
   | { readonly kind: 'decrypted'; readonly status: 'ok' | 'does-not-match-public-key' | 'not-checked'; readonly privateKey: Uint8Array };
 
-type KeyVerdict = 'match' | 'mismatch' | 'unconfirmed' | 'not-tried';
+/** A candidate key against one description. */
+type KeyVerdict = 'match' | 'mismatch' | 'unconfirmed';
 
 async function audit(input: SecretStorageInput, work: Wiper): Promise<SecretStorageOutcome> {
   const findings: Finding[] = [];
@@ -523,7 +524,7 @@ async function checkTypedSecret(
  * Does `key` belong to description `d`? By the check MAC when there is one; otherwise by any
  * secret stored under `d` whose own MAC verifies (F2). Without either: unconfirmed.
  */
-function verdictFor(key: Uint8Array, d: KeyDescription, accountData: JsonObject | undefined, work: Wiper): { verdict: Exclude<KeyVerdict, 'not-tried'>; bySecret: boolean } {
+function verdictFor(key: Uint8Array, d: KeyDescription, accountData: JsonObject | undefined, work: Wiper): { verdict: KeyVerdict; bySecret: boolean } {
   const check = checkSecretStorageKey(key, d.check);
   if (check !== 'unverifiable') return { verdict: check, bySecret: false };
   if (!accountData) return { verdict: 'unconfirmed', bySecret: false };

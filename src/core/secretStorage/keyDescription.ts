@@ -15,6 +15,7 @@ import { decodeBase64, describeBase64Error } from '../encoding/base64.ts';
 import { isJsonObject, type JsonValue } from '../json/strictJson.ts';
 import { parsePassphraseParameters, type PassphraseParameterError, type PassphraseParameters } from './passphrase.ts';
 
+/** The only defined 4S algorithm (spec secrets.md). */
 export const SECRET_STORAGE_AES_HMAC_SHA2 = 'm.secret_storage.v1.aes-hmac-sha2';
 /** Account-data type prefix of key descriptions. */
 export const KEY_DESCRIPTION_PREFIX = 'm.secret_storage.key.';
@@ -27,6 +28,7 @@ export interface KeyCheckFields {
   readonly ivNonConformant: boolean;
 }
 
+/** A usable `m.secret_storage.v1.aes-hmac-sha2` key description. */
 export interface KeyDescription {
   readonly keyId: string;
   readonly algorithm: typeof SECRET_STORAGE_AES_HMAC_SHA2;
@@ -38,6 +40,7 @@ export interface KeyDescription {
   readonly passphrase?: Result<PassphraseParameters, PassphraseParameterError>;
 }
 
+/** Why a description cannot be used: an algorithm we do not decrypt, or a field that is not what the spec allows. */
 export type KeyDescriptionError =
   | { readonly code: 'unsupported-algorithm'; readonly algorithm: string }
   | { readonly code: 'malformed'; readonly field: 'content' | 'algorithm' | 'iv' | 'mac'; readonly message: string };

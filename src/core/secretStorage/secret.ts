@@ -33,6 +33,7 @@ export interface DecryptedSecret {
   readonly ivNonConformant: boolean;
 }
 
+/** Why a secret did not decrypt: stored badly (`malformed`, with the field) or made for another key or name. */
 export type SecretError =
   | { readonly code: 'malformed'; readonly field: 'entry' | 'iv' | 'ciphertext' | 'mac' }
   | { readonly code: 'mac-mismatch' };

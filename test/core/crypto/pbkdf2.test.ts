@@ -28,7 +28,7 @@ describe('crypto/pbkdf2', () => {
       assert.equal(ran, file.numberOfTests);
     });
 
-    it('gives the same output as WebCrypto (node:crypto.webcrypto) for the TV-6 inputs and more', async () => {
+    it('reports the same output as WebCrypto (node:crypto.webcrypto) for the TV-6 inputs and more', async () => {
       // matrix-crypto.md TV-6 inputs, plus a non-ASCII passphrase and a longer output.
       const cases: [string, string, number, number][] = [
         ['mypassphrase', 'ooLiz7Kz0TeWH2eYcyjP2fCegEB7PH5B', 1, 32],

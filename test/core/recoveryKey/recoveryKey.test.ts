@@ -85,7 +85,7 @@ describe('recoveryKey', () => {
       assert.equal(r.ok, false);
     });
 
-    it('never puts the key text into an error value', () => {
+    it('reports errors without the key text', () => {
       const text = 'EsTc LW2K PGiF wKEA 3As5 g5c4 BXwk qeeJ ZJV8 Q9fu gUMN UE4e';
       const r = decodeRecoveryKey(text);
       assert.equal(r.ok, false);
@@ -112,7 +112,7 @@ describe('recoveryKey', () => {
     });
   });
 
-  describe('properties', () => {
+  describe('decodeRecoveryKey(encodeRecoveryKey()) properties', () => {
     const key32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 
     it('accepts encode → decode round trips for random keys (always 48 characters starting "Es")', () => {

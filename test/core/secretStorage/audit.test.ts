@@ -481,7 +481,7 @@ describe('secretStorage/audit', () => {
       }
     });
 
-    it('never puts key bytes, secret plaintext or the typed text in findings', async () => {
+    it('reports findings without key bytes, secret plaintext or the typed text', async () => {
       const s = synthetic({ backup: true });
       const text = await recoveryKeyText(s.key);
       const stale = { ...s.published, master: TV8A_PUBLISHED.master, backupPublicKey: TV8B_BACKUP_PUBLIC };
@@ -521,7 +521,7 @@ describe('secretStorage/audit', () => {
         assert.ok(text.every((b) => b === 0));
       });
 
-      it('wipes derived keys it hands to the injected PBKDF2 caller… and the buffers PBKDF2 returned', async () => {
+      it('reports the key PBKDF2 derived all zero after return, while the handed-back backup key stays live', async () => {
         const returned: Uint8Array[] = [];
         const recording: Pbkdf2Sha512 = async (p, s, c, n) => {
           const { noblePbkdf2Sha512 } = await import('../../../src/core/crypto/pbkdf2.ts');

@@ -66,7 +66,7 @@ describe('secretStorage/keyCheck', () => {
       assert.equal(checkSecretStorageKey(new Uint8Array(32), undefined), 'unverifiable');
     });
 
-    it('agrees with a node:crypto key-check oracle; one flipped MAC bit gives mismatch', () => {
+    it('accepts descriptions made by a node:crypto oracle and rejects one flipped MAC bit as mismatch', () => {
       fc.assert(
         fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.nat(255), (key, bit) => {
           const desc = keyDescriptionFor(key);
@@ -80,7 +80,7 @@ describe('secretStorage/keyCheck', () => {
       );
     });
 
-    it('does not change the key it is given', () => {
+    it('accepts the key without changing it', () => {
       const key = new Uint8Array(32).fill(5);
       checkSecretStorageKey(key, checkFields(JSON.stringify(keyDescriptionFor(key))));
       assert.ok(key.every((b) => b === 5));

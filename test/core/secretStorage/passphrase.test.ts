@@ -92,7 +92,7 @@ describe('secretStorage/passphrase', () => {
       assert.equal(toHex(b), '397aff44a04238741cff9b76b38126073c34bf25599fa9969287f01ccf77559f');
     });
 
-    it('uses the salt string as UTF-8, not base64-decoded, and 32 output bytes', async () => {
+    it('accepts the salt string as UTF-8 (not base64-decoded) and asks for 32 bytes', async () => {
       const calls: [string, string, number, number][] = [];
       const spy: Pbkdf2Sha512 = async (pw, salt, c, n) => {
         calls.push([Buffer.from(pw).toString(), Buffer.from(salt).toString(), c, n]);
