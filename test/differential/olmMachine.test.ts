@@ -268,6 +268,27 @@ describe('differential: audit() against matrix-rust-sdk OlmMachine', () => {
       assert.equal(rogue?.oracle.crossSignedByOwner, false);
       assert.notEqual(rogue?.cc?.status, 'cross-signed');
     });
+
+    it('master-key-with-two-keys: Crosscheck is stricter (refuses the malformed key), never laxer', async () => {
+      const { comparison: c, target } = await runScenario('master-key-with-two-keys');
+      count(c);
+      assertSound(c, 'master-key-with-two-keys');
+      // Deliberately stricter: the spec allows exactly one key in a cross-signing key's `keys`
+      // (matrix-crypto.md §2.3). rust-sdk takes the first entry (common.rs get_first_key_and_id)
+      // and, the genuine key sorting first here, keeps the identity and its MSK → SSK → device
+      // chain; only our user-signing signature fails, as it no longer covers the object.
+      // Crosscheck refuses the whole identity, so none of the user's devices is cross-signed.
+      const u = c.users.find((x) => x.userId === target.userId);
+      assert.equal(u?.cc, 'refused');
+      assert.equal(u?.oracle.present, true, 'rust-sdk keeps the identity (if this changes, rust-sdk became strict too: update this test)');
+      assert.equal(u?.oracle.verified, false, 'our signature no longer covers the key on either side');
+      assert.deepEqual(userDisagreements(c).map(at), [], 'both say "not verified", and neither says "no cross-signing"');
+      const differing = deviceDisagreements(c);
+      const signedByOwner = c.devices.filter((p) => p.userId === target.userId && p.oracle.crossSignedByOwner);
+      assert.ok(signedByOwner.length > 0, 'rust-sdk still calls some of their devices cross-signed');
+      assert.deepEqual(differing.map(at), signedByOwner.map(at), 'they differ exactly on the devices rust-sdk still calls cross-signed');
+      for (const p of differing) assert.notEqual(p.cc?.status, 'cross-signed');
+    });
   });
 
   it('compared a meaningful number of devices (printed)', () => {
