@@ -119,7 +119,8 @@ function forDevice(u: UserModel, d: DeviceModel, ownDeviceId: string): Finding[]
       }),
     );
   }
-  if (d.status === 'not-cross-signed' && !crossSigInvalid) {
+  // A stale-key signature already says why the device is not cross-signed; one finding is enough.
+  if (d.status === 'not-cross-signed' && !crossSigInvalid && d.staleSigners.length === 0) {
     if (isThis) {
       out.push(
         makeFinding({
