@@ -111,7 +111,11 @@ function readSecretFile(path: string, kind: 'recovery-key' | 'passphrase'): Uint
   let bytes: Uint8Array;
   try {
     if (statSync(path).size > MAX_SECRET_FILE_BYTES) throw new InputError(`${path}: too large to be a ${kind.replace('-', ' ')}`);
-    bytes = readFileSync(path);
+    const buf = readFileSync(path);
+    // A plain Uint8Array copy: Buffer.slice() would return a view, and wiping the original
+    // would then wipe the copy too.
+    bytes = Uint8Array.from(buf);
+    buf.fill(0);
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as { code?: string }).code;
@@ -122,7 +126,7 @@ function readSecretFile(path: string, kind: 'recovery-key' | 'passphrase'): Uint
     if (end > 0 && bytes[end - 1] === 0x0a) end--;
     if (end > 0 && bytes[end - 1] === 0x0d) end--;
     if (end !== bytes.length) {
-      const trimmed = bytes.slice(0, end);
+      const trimmed = Uint8Array.prototype.slice.call(bytes, 0, end);
       bytes.fill(0);
       bytes = trimmed;
     }
