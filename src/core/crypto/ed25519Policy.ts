@@ -68,6 +68,11 @@ function decodeStrict(bytes: Uint8Array): EdPoint | undefined {
   }
 }
 
+/** Forgets every validated key (benchmarks measure a first audit with it; tests isolate with it). */
+export function resetPublicKeyCache(): void {
+  keyCache.clear();
+}
+
 /** Checks a public key against the policy (cached). */
 export function checkPublicKey(bytes: Uint8Array): KeyCheck {
   if (bytes.length !== 32) return { ok: false, reason: 'bad-length' };
