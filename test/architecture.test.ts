@@ -96,7 +96,7 @@ describe('architecture', () => {
     for (const n of checks) assert.ok(registry.includes(`'./${n}'`), `${n} is not registered`);
   });
 
-  it('never builds a URL with an access token in it (security H7)', () => {
+  it('H7: never builds a URL with an access token in it', () => {
     const hits = all.filter((f) => /access_token=/.test(code(f))).map((f) => relative(root, f));
     assert.deepEqual(hits, []);
   });
