@@ -1,0 +1,37 @@
+/**
+ * @module protocol/worker — messages to and from the audit Worker (src/worker). The snapshot
+ * travels as JSON text so the Worker parses it with the strict reader itself. A secret (recovery
+ * key or passphrase) travels as bytes, only from the popup to its own Worker, and is wiped there.
+ */
+import type { Result } from '../core/result.ts';
+import type { Report } from '../core/report/types.ts';
+import { object, str, literal, optional, bytes, type Check } from './validate.ts';
+
+export interface WorkerAuditRequest {
+  readonly kind: 'audit';
+  readonly id: string;
+  readonly snapshotJson: string;
+  /** ISO time of the audit (core has no clock). */
+  readonly now: string;
+  readonly secret?: { readonly kind: 'recovery-key' | 'passphrase'; readonly text: Uint8Array };
+}
+
+export interface WorkerError {
+  readonly code: 'bad-request' | 'bad-snapshot' | 'internal';
+  readonly message: string;
+}
+
+export interface WorkerReply {
+  readonly id: string;
+  readonly result: Result<Report, WorkerError>;
+}
+
+const MAX_SNAPSHOT_CHARS = 256 * 1024 * 1024;
+
+export const validateWorkerRequest: Check<WorkerAuditRequest> = object({
+  kind: literal('audit'),
+  id: str(100),
+  snapshotJson: str(MAX_SNAPSHOT_CHARS),
+  now: str(40),
+  secret: optional(object({ kind: literal('recovery-key', 'passphrase'), text: bytes(4096) })),
+});
