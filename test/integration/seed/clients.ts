@@ -5,6 +5,7 @@
  * answers user-interactive auth with its password.
  */
 import './quietLogs.ts'; // first: before matrix-js-sdk binds the console
+import './timers.ts'; // records the timers matrix-js-sdk leaves behind
 import { ClientEvent, SyncState, createClient, type MatrixClient } from 'matrix-js-sdk';
 import type { CryptoApi } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { UIAuthCallback } from 'matrix-js-sdk/lib/interactive-auth.js';
