@@ -9,6 +9,9 @@
 import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deviceIn, findingsOf, loadAudit, startSeeded, stopSeeded, userIn, utf8 } from './live.ts';
 import type { Seeded } from './seed/scenario.ts';
 import { captureSnapshot, type CapturedSnapshot } from '../../src/sources/homeserver/index.ts';
@@ -285,5 +288,61 @@ describe('cross-signing, key backup and secret storage', () => {
     assert.equal(R('bob').recoveryKey.status, 'correct');
     const crossed = await run(snaps['bob'] as CapturedSnapshot, { kind: 'recovery-key', text: alice.recoveryKey });
     assert.equal(crossed.recoveryKey.status, 'wrong');
+  });
+});
+
+describe('the command line against the seeded account', () => {
+  const cli = async (argv: string[], token: string) => {
+    const { run } = await import('../../src/cli/main.ts');
+    let stdout = '';
+    let stderr = '';
+    const code = await run(argv, {
+      stdout: (s) => void (stdout += s),
+      stderr: (s) => void (stderr += s),
+      readStdin: async () => new Uint8Array(),
+      env: { CROSSCHECK_ACCESS_TOKEN: token },
+      now: () => new Date(),
+    });
+    return { code, stdout, stderr };
+  };
+
+  test('crosscheck audit --homeserver prints the unverified session, the stale key and the trusted backup', async () => {
+    const { alice } = seeded;
+    const dir = mkdtempSync(join(tmpdir(), 'crosscheck-cli-'));
+    try {
+      const keyFile = join(dir, 'recovery-key');
+      writeFileSync(keyFile, alice.recoveryKey, { mode: 0o600 });
+      const text = await cli(['audit', '--homeserver', seeded.hs.baseUrl, '--recovery-key-file', keyFile], alice.A1.accessToken);
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stdout, /DEVICE_NOT_CROSS_SIGNED: .*ALICE3/);
+      assert.match(text.stdout, /DEVICE_SIGNED_BY_STALE_KEY: .*CAROL2/);
+      assert.match(text.stdout, /Key backup: trusted/);
+      assert.match(text.stdout, /Recovery key: correct/);
+      assert.match(text.stderr, /keys\/query/, 'progress on stderr');
+      for (const out of [text.stdout, text.stderr]) assert.ok(!out.includes(alice.A1.accessToken), 'token printed');
+      // "changed" needs memory of the earlier key (a pin or the client store); a server-only
+      // capture has neither, so the command line shows carol as not verified — see the pinned test.
+      const json = await cli(['audit', '--homeserver', seeded.hs.baseUrl, '--recovery-key-file', keyFile, '--json'], alice.A1.accessToken);
+      assert.equal(json.code, 0, json.stderr);
+      const report = JSON.parse(json.stdout) as Report;
+      assert.equal(userIn(report, seeded.carol.userId).identity, 'unverified');
+      assert.equal(report.backup.status, 'trusted');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('crosscheck capture writes a snapshot and never the token; a bad token is one line and exit 2', async () => {
+    const { alice } = seeded;
+    const cap = await cli(['capture', '--homeserver', seeded.hs.baseUrl], alice.A1.accessToken);
+    assert.equal(cap.code, 0, cap.stderr);
+    const snap = JSON.parse(cap.stdout) as { format: string; userId: string };
+    assert.equal(snap.format, 'crosscheck-snapshot/1');
+    assert.equal(snap.userId, alice.userId);
+    assert.ok(!cap.stdout.includes(alice.A1.accessToken) && !cap.stderr.includes(alice.A1.accessToken));
+    const bad = await cli(['audit', '--homeserver', seeded.hs.baseUrl], 'syt_not_a_real_token');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /access token was rejected/);
+    assert.equal(bad.stderr.trim().split('\n').filter((l) => !l.startsWith('crosscheck: signed in')).length, 1);
   });
 });

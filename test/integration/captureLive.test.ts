@@ -153,3 +153,11 @@ test('a token signed out midway: the next capture fails cleanly', async () => {
   assert.ok(!r.ok);
   assert.equal(r.error.code, 'token-rejected');
 });
+
+test('Synapse never saw a token in a URL (security.md H7)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const log = readFileSync(join(hs.logDir, 'homeserver.log'), 'utf8');
+  assert.match(log, /GET \/_matrix\/client\/v3\/account\/whoami/, 'the access log is there');
+  assert.doesNotMatch(log, /access_token=/);
+});
