@@ -31,6 +31,8 @@ export interface PinRecord {
   readonly masterKey: string;
   readonly firstSeen: string;
   readonly lastSeen: string;
+  /** The key the report compares against (the first one seen, or one the user accepted). */
+  readonly accepted: boolean;
 }
 
 /** Every request the popup/report page may send, with its reply. */
@@ -47,6 +49,8 @@ export interface Requests {
   'get-snapshot': { req: Record<string, never>; res: { snapshotJson: string } };
   /** Master-key history of one user (or everyone). */
   'get-pins': { req: { userId?: string }; res: { pins: PinRecord[] } };
+  /** The user checked a changed identity out of band and accepts its new master key. */
+  'accept-identity': { req: { userId: string; masterKey: string }; res: { accepted: boolean } };
 }
 
 export type RequestType = keyof Requests;
@@ -63,6 +67,7 @@ const VALIDATORS: { [K in RequestType]: Check<Requests[K]['req']> } = {
   'load-demo': empty,
   'get-snapshot': empty,
   'get-pins': object({ userId: optional(str(512)) }),
+  'accept-identity': object({ userId: str(512), masterKey: str(64) }),
 };
 
 /** Validates an incoming message: a known type and a payload of exactly the declared shape. */
