@@ -18,13 +18,20 @@ export interface PinRow {
   readonly acceptedAt?: string;
 }
 
+/** Later acceptance wins; at the same instant an explicit acceptance beats the implicit first pin. */
+const newer = (a: PinRow, b: PinRow): boolean => {
+  const ta = a.acceptedAt ?? a.firstSeen;
+  const tb = b.acceptedAt ?? b.firstSeen;
+  return ta !== tb ? ta > tb : a.acceptedAt !== undefined && b.acceptedAt === undefined;
+};
+
 /** The pin the snapshot carries for each user: the most recently accepted key. */
 export function pinsForSnapshot(rows: readonly PinRow[]): Record<string, { masterKey: string; firstSeen: string }> {
   const best = new Map<string, PinRow>();
   for (const r of rows) {
     if (!r.accepted) continue;
     const cur = best.get(r.userId);
-    if (!cur || (r.acceptedAt ?? r.firstSeen) > (cur.acceptedAt ?? cur.firstSeen)) best.set(r.userId, r);
+    if (!cur || newer(r, cur)) best.set(r.userId, r);
   }
   const out: Record<string, { masterKey: string; firstSeen: string }> = {};
   for (const [u, r] of best) out[u] = { masterKey: r.masterKey, firstSeen: r.firstSeen };
