@@ -18,7 +18,15 @@ export interface ClientSession {
   readonly deviceId: string;
   /** Secret: background only, Authorization header only. */
   readonly accessToken: string;
+  /**
+   * Where Element kept the token: `encrypted` (IndexedDB, under the pickle key: the normal case),
+   * `plain-indexeddb` (no pickle key when it was written), `plain-localstorage` (pre-2021 builds,
+   * or Element's fallback when IndexedDB failed). Optional: readers of other clients may omit it.
+   */
+  readonly tokenStorage?: TokenStorage;
 }
+
+export type TokenStorage = 'encrypted' | 'plain-indexeddb' | 'plain-localstorage';
 
 export type SessionReadErrorCode =
   /** No Matrix client layout recognised on this page. */
@@ -31,6 +39,8 @@ export type SessionReadErrorCode =
   | 'storage-evicted'
   /** The stored session is inconsistent (e.g. encrypted token without a pickle key). */
   | 'storage-corrupt'
+  /** The client's database has a newer schema version than we understand (STYLE §9.19). */
+  | 'schema-too-new'
   /** Reading failed (IndexedDB error, WebCrypto error). */
   | 'read-failed';
 
@@ -48,9 +58,10 @@ const sessionCheck: Check<ClientSession> = object({
   userId: str(512),
   deviceId: str(512),
   accessToken: str(8192),
+  tokenStorage: optional(literal('encrypted', 'plain-indexeddb', 'plain-localstorage')),
 });
 const errorCheck = object({
-  code: literal('not-a-matrix-client', 'not-signed-in', 'soft-logged-out', 'storage-evicted', 'storage-corrupt', 'read-failed'),
+  code: literal('not-a-matrix-client', 'not-signed-in', 'soft-logged-out', 'storage-evicted', 'storage-corrupt', 'schema-too-new', 'read-failed'),
   message: str(1000),
 });
 

@@ -1,0 +1,51 @@
+/**
+ * Runs `readElementSession` the way `scripting.executeScript({ func })` does: from its source
+ * text alone, in another realm, with only the page globals a content script has. The source is
+ * the esbuild output of src/content/readElementSession.ts with build.mjs's settings (no
+ * keepNames: tsx's loader would inject a `__name` helper that the shipped bundle does not have).
+ * A reference to anything outside the function's body is a ReferenceError here, and the page
+ * values it gets (from fake-indexeddb, in the test's realm) are foreign-realm objects to it, as
+ * IndexedDB values are Xray-wrapped page objects in a Firefox content script.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { webcrypto } from 'node:crypto';
+import vm from 'node:vm';
+import { transform } from 'esbuild';
+
+const file = fileURLToPath(new URL('../../src/content/readElementSession.ts', import.meta.url));
+
+let cached: string | undefined;
+
+/** The function's source text, as the extension bundle carries it. */
+export async function pageFunctionSource(): Promise<string> {
+  if (cached) return cached;
+  const out = await transform(readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm', target: 'es2022', keepNames: false, minify: false });
+  const mod = (await import(`data:text/javascript;base64,${Buffer.from(out.code).toString('base64')}`)) as { readElementSession?: unknown };
+  if (typeof mod.readElementSession !== 'function') throw new Error('src/content/readElementSession.ts does not export the function readElementSession');
+  cached = (mod.readElementSession as (...a: unknown[]) => unknown).toString();
+  return cached;
+}
+
+export interface PageGlobals {
+  readonly localStorage: Storage;
+  readonly indexedDB?: IDBFactory;
+}
+
+/** Evaluates the source in a fresh realm with the page's storage, calls it, and JSON-round-trips the result (as executeScript does). */
+export async function runInPage(source: string, page: PageGlobals, args: unknown[] = []): Promise<unknown> {
+  const context = vm.createContext({
+    localStorage: page.localStorage,
+    ...(page.indexedDB ? { indexedDB: page.indexedDB } : {}),
+    crypto: webcrypto,
+    atob,
+    btoa,
+    TextDecoder,
+    TextEncoder,
+    setTimeout,
+    clearTimeout,
+  });
+  const fn = vm.runInContext(`(${source})`, context) as (...a: unknown[]) => Promise<unknown>;
+  const result = await fn(...args);
+  return JSON.parse(JSON.stringify(result)) as unknown;
+}
