@@ -14,6 +14,7 @@ import type { JsonObject } from '../core/json/strictJson.ts';
 import type { ClientSession } from '../protocol/session.ts';
 import type { AuditState, Envelope, MessageError, PinRecord, Reply, Requests, RequestType } from '../protocol/messages.ts';
 import { parseHomeserver } from '../sources/homeserver/origin.ts';
+import { writeLosslessJson } from '../core/json/writeJson.ts';
 import type { PinStore } from '../store/pinStore.ts';
 
 export interface Approvals {
@@ -58,7 +59,8 @@ export function createOrchestrator(deps: BackgroundDeps) {
     const userIds = userIdsOf(snapshot);
     // Identity pins from our own database (TOFU): the snapshot carries them to core.
     const withPins = { ...snapshot, pins: { ...(snapshot['pins'] as object | undefined), ...(source === 'tab' ? await deps.pins.pinsFor(userIds) : {}) } };
-    const json = JSON.stringify(withPins);
+    // Lossless: a float or huge integer in a signed object must reach the Worker as written.
+    const json = writeLosslessJson(withPins);
     await setState({ phase: 'running', step: 'Checking signatures and keys' });
     const report = await deps.runAudit(json, deps.now().toISOString());
     if (!report.ok) return setState({ phase: 'error', error: report.error });

@@ -5,6 +5,7 @@
 import type { Result } from '../core/result.ts';
 import { ok, err } from '../core/result.ts';
 import { parseStrictJson, type JsonValue } from '../core/json/strictJson.ts';
+import { writeLosslessJson } from '../core/json/writeJson.ts';
 import { captureSnapshot } from '../sources/homeserver/capture.ts';
 import type { Io } from './main.ts';
 
@@ -20,6 +21,6 @@ export async function captureFromEnvironment(homeserver: string, includeBackupSe
   });
   if (!snap.ok) return err(`capture from ${homeserver} failed: ${snap.error.message}`);
   // Hand core exactly what a saved snapshot file would give it.
-  const reread = parseStrictJson(JSON.stringify(snap.value));
+  const reread = parseStrictJson(writeLosslessJson(snap.value));
   return reread.ok ? ok(reread.value) : err(`capture produced an unreadable snapshot: ${reread.error.message}`);
 }

@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseStrictJson, describeJsonError, type JsonValue } from '../core/json/strictJson.ts';
 import { decodeRecoveryKey, describeRecoveryKeyError } from '../core/recoveryKey/recoveryKey.ts';
 import { audit } from '../core/audit.ts';
+import { writeLosslessJson } from '../core/json/writeJson.ts';
 import { webCryptoPbkdf2Sha512 } from '../platform/webCryptoPbkdf2.ts';
 import { webCryptoEd25519 } from '../platform/webCryptoEd25519.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
@@ -61,7 +62,7 @@ async function execute(cmd: Command, io: Io): Promise<number> {
     case 'capture': {
       const snap = await captureFromEnvironment(cmd.homeserver, cmd.backupSessions, io);
       if (!snap.ok) throw new InputError(snap.error);
-      io.stdout(`${JSON.stringify(snap.value, null, 2)}\n`);
+      io.stdout(`${writeLosslessJson(snap.value, 2)}\n`);
       return 0;
     }
     case 'audit': {

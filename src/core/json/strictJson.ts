@@ -23,8 +23,13 @@ export class LosslessNumber {
   get value(): number {
     return Number(this.raw);
   }
-  toJSON(): number {
-    return this.value;
+  /**
+   * Fail safe: a stray `JSON.stringify` keeps the literal as a *string*, so it can never turn into
+   * the rounded number a lenient verifier would accept (a signature over `1` must not verify an
+   * object served with `1.0`). Snapshots are written with json/writeJson.ts, which keeps it verbatim.
+   */
+  toJSON(): string {
+    return this.raw;
   }
 }
 

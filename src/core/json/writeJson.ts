@@ -1,14 +1,15 @@
 /**
- * @module homeserver/snapshotJson — writes a captured snapshot as JSON text without changing
+ * @module json/writeJson — writes JSON (a snapshot, above all) as text without changing
  * what the server sent. `JSON.stringify` would turn the strict reader's LosslessNumber (`1.0`,
  * `1e2`, 9007199254740993) into a plain number (`1`, `100`, 9007199254740992), so a snapshot
  * saved and read back would differ from the capture — and a signed object holding such a number
  * would go from "unverifiable" to checkable against different bytes. Here those literals are
  * written exactly as received; everything else is as `JSON.stringify` writes it.
  */
-import { type JsonValue, LosslessNumber, isJsonObject } from '../../core/json/strictJson.ts';
+import { type JsonValue, LosslessNumber, isJsonObject } from './strictJson.ts';
 
-export function snapshotToJson(value: JsonValue | object, indent = 0): string {
+/** JSON text of `value`, with LosslessNumber literals written exactly as they were read. */
+export function writeLosslessJson(value: JsonValue | object, indent = 0): string {
   const pad = (depth: number) => (indent > 0 ? `\n${' '.repeat(indent * depth)}` : '');
   const sep = indent > 0 ? ': ' : ':';
   const write = (v: unknown, depth: number): string => {

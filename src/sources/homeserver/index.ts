@@ -6,4 +6,4 @@ export { captureSnapshot, DEFAULT_LIMITS, SNAPSHOT_FORMAT, type CaptureOptions, 
 export { type CaptureError, type CaptureErrorCode } from './errors.ts';
 export { parseHomeserver, isLoopbackHost, type Homeserver } from './origin.ts';
 export { mergeKeysQueryResponses } from './keysQuery.ts';
-export { snapshotToJson } from './snapshotJson.ts';
+export { writeLosslessJson as snapshotToJson } from '../../core/json/writeJson.ts';

@@ -44,6 +44,10 @@ describe('strictJson', () => {
         assert.ok(n instanceof LosslessNumber, `${raw} must stay lossless`);
         assert.equal(n.raw, raw);
       }
+      // A stray JSON.stringify must never turn them into the rounded number a lenient verifier accepts.
+      const kept = parseStrictJson('{"n":1.0,"m":9007199254740993}');
+      assert.ok(kept.ok);
+      assert.equal(JSON.stringify(kept.value), '{"n":"1.0","m":"9007199254740993"}');
       const safe = parseStrictJson('{"n":9007199254740991}');
       assert.ok(safe.ok && isJsonObject(safe.value) && safe.value['n'] === 9007199254740991);
     });

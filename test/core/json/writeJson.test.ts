@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { snapshotToJson } from '../../../src/sources/homeserver/snapshotJson.ts';
+import { writeLosslessJson as snapshotToJson } from '../../../src/core/json/writeJson.ts';
 import { parseStrictJson } from '../../../src/core/json/strictJson.ts';
 
 const parse = (s: string) => {
