@@ -341,13 +341,17 @@ export async function readElementSession(options?: ReadElementSessionOptions): P
     const ikm = charCodeBytes(pickleKey);
     let k0: Uint8Array<ArrayBuffer> | undefined;
     let okm: Uint8Array<ArrayBuffer> | undefined;
+    let aesRaw: Uint8Array<ArrayBuffer> | undefined;
+    let macRaw: Uint8Array<ArrayBuffer> | undefined;
     try {
       const base = await subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
       k0 = new Uint8Array(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: new Uint8Array(0) }, base, 256));
       const hkdf = await subtle.importKey('raw', k0, 'HKDF', false, ['deriveBits']);
       okm = new Uint8Array(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(8), info: charCodeBytes(TOKEN_NAME) }, hkdf, 512));
-      const aesKey = await subtle.importKey('raw', okm.slice(0, 32), { name: 'AES-CTR' }, false, ['decrypt']);
-      const macKey = await subtle.importKey('raw', okm.slice(32, 64), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      aesRaw = okm.slice(0, 32);
+      macRaw = okm.slice(32, 64);
+      const aesKey = await subtle.importKey('raw', aesRaw, { name: 'AES-CTR' }, false, ['decrypt']);
+      const macKey = await subtle.importKey('raw', macRaw, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
       if (!(await subtle.verify('HMAC', macKey, mac, ciphertext)))
         return fail('storage-corrupt', 'Element’s stored access token failed its integrity check (wrong MAC), so it was not used.');
       const plain = new Uint8Array(await subtle.decrypt({ name: 'AES-CTR', counter: iv, length: 64 }, aesKey, ciphertext));
@@ -364,6 +368,8 @@ export async function readElementSession(options?: ReadElementSessionOptions): P
       ikm.fill(0);
       k0?.fill(0);
       okm?.fill(0);
+      aesRaw?.fill(0);
+      macRaw?.fill(0);
     }
   } else {
     return fail('storage-corrupt', 'Element’s stored access token has an unexpected type.');

@@ -30,6 +30,8 @@ export async function pageFunctionSource(): Promise<string> {
 export interface PageGlobals {
   readonly localStorage: Storage;
   readonly indexedDB?: IDBFactory;
+  /** Defaults to Node's WebCrypto; a test may pass a recording one. */
+  readonly crypto?: Crypto;
 }
 
 /** Evaluates the source in a fresh realm with the page's storage, calls it, and JSON-round-trips the result (as executeScript does). */
@@ -37,7 +39,7 @@ export async function runInPage(source: string, page: PageGlobals, args: unknown
   const context = vm.createContext({
     localStorage: page.localStorage,
     ...(page.indexedDB ? { indexedDB: page.indexedDB } : {}),
-    crypto: webcrypto,
+    crypto: page.crypto ?? webcrypto,
     atob,
     btoa,
     TextDecoder,

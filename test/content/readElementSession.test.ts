@@ -517,6 +517,37 @@ describe('readElementSession: the function itself', () => {
     assert.doesNotMatch(build, /keepNames\s*:\s*true/);
   });
 
+  it('wipes the key material it handled: pickle key bytes, derived keys and the decrypted buffers are zero afterwards', async () => {
+    const o = newOrigin();
+    await elementLogin(o, ALICE);
+    const seen: { what: string; bytes: Uint8Array }[] = [];
+    const view = (b: BufferSource): Uint8Array => (b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    const real = webcrypto.subtle;
+    const subtle = {
+      importKey: (format: 'raw', key: BufferSource, ...rest: unknown[]) => {
+        seen.push({ what: `importKey ${JSON.stringify(rest[0])}`, bytes: view(key) });
+        return (real.importKey as (...a: unknown[]) => Promise<CryptoKey>)(format, key, ...rest);
+      },
+      deriveBits: async (...a: unknown[]) => {
+        const out = await (real.deriveBits as (...a: unknown[]) => Promise<ArrayBuffer>)(...a);
+        seen.push({ what: 'deriveBits result', bytes: new Uint8Array(out) });
+        return out;
+      },
+      decrypt: async (...a: unknown[]) => {
+        const out = await (real.decrypt as (...a: unknown[]) => Promise<ArrayBuffer>)(...a);
+        seen.push({ what: `decrypt ${JSON.stringify((a[0] as { name: string }).name)} result`, bytes: new Uint8Array(out) });
+        return out;
+      },
+      verify: (...a: unknown[]) => (real.verify as (...a: unknown[]) => Promise<boolean>)(...a),
+    };
+    const raw = await runInPage(source, { localStorage: o.localStorage, indexedDB: o.indexedDB, crypto: { subtle } as unknown as Crypto });
+    closeElement(o);
+    assert.equal((raw as { value?: { accessToken?: string } }).value?.accessToken, TOKEN);
+    // 2 HKDF imports, AES-CTR and HMAC imports; 2 deriveBits; AES-GCM and AES-CTR decryptions.
+    assert.equal(seen.length, 8, seen.map((s) => s.what).join('; '));
+    for (const s of seen) assert.ok(s.bytes.length > 0 && s.bytes.every((b) => b === 0), `not wiped: ${s.what}`);
+  });
+
   it('wipes nothing it does not own and leaves WebCrypto usable (sanity: a second read gives the same result)', async () => {
     const o = newOrigin();
     await elementLogin(o, ALICE);
