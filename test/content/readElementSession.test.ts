@@ -456,6 +456,43 @@ describe('readElementSession: browser edges', () => {
     assert.deepEqual(await dbNames(o), []);
   });
 
+  it('closes its connection at once when Element upgrades the database mid-read (onversionchange): the upgrade is never blocked', async () => {
+    const o = newOrigin();
+    await elementLogin(o, ALICE);
+    closeElement(o);
+    let upgrade: Promise<boolean> | undefined;
+    const racing: IDBFactory = {
+      open: (name: string) => {
+        const request = o.indexedDB.open(name);
+        // Runs before the reader's own onsuccess handler: Element (another tab) starts an upgrade now.
+        request.addEventListener('success', () => {
+          upgrade = new Promise<boolean>((resolve, reject) => {
+            const r = o.indexedDB.open('matrix-react-sdk', 2);
+            let blocked = false;
+            r.onblocked = () => (blocked = true);
+            r.onsuccess = () => {
+              r.result.close();
+              resolve(blocked);
+            };
+            r.onerror = () => reject(r.error);
+          });
+        });
+        return request;
+      },
+      databases: () => o.indexedDB.databases(),
+      deleteDatabase: (name: string) => o.indexedDB.deleteDatabase(name),
+      cmp: (a: unknown, b: unknown) => o.indexedDB.cmp(a, b),
+    };
+    const raw = await runInPage(source, { localStorage: o.localStorage, indexedDB: racing });
+    assert.ok(upgrade, 'the reader opened the database');
+    assert.equal(await upgrade, false, 'the upgrade was blocked by the reader');
+    const v = validateSessionReadResult(raw);
+    assert.ok(v.ok);
+    // Either it read before closing, or it was closed under it and says so; never anything else.
+    if (!v.value.ok) assert.equal(v.value.error.code, 'read-failed');
+    else assert.equal(v.value.value.accessToken, TOKEN);
+  });
+
   it('IndexedDB that never answers: read-failed after the timeout', async () => {
     const o = newOrigin();
     await elementLogin(o, ALICE);
