@@ -23,6 +23,8 @@ export type CapturedSnapshot = {
   homeserver: string;
   userId: string;
   deviceId: string;
+  /** Who /keys/query was asked about, so a user the server leaves out is "unknown", not absent (DESIGN.md extension). */
+  queriedUsers: string[];
   keysQuery: JsonObject;
   devices?: JsonObject;
   /** `null`: the server said there is no backup (404 M_NOT_FOUND). */
@@ -154,6 +156,7 @@ export async function captureSnapshot(opts: CaptureOptions): Promise<Result<Capt
     homeserver: hs.value.baseUrl,
     userId,
     deviceId,
+    queriedUsers: [...members.value.users],
     keysQuery: keysQuery.value,
     devices: devices.value,
     ...(keyBackup !== undefined ? { keyBackup } : {}),
