@@ -13,7 +13,7 @@ import type { Report } from '../core/report/types.ts';
 import type { JsonObject } from '../core/json/strictJson.ts';
 import type { ClientSession } from '../protocol/session.ts';
 import type { AuditState, Envelope, MessageError, PinRecord, Reply, Requests, RequestType } from '../protocol/messages.ts';
-import { parseHomeserver } from '../sources/homeserver/origin.ts';
+import { checkClientSession, matchWhoami } from '../sources/clientStorage/elementSession.ts';
 import { writeLosslessJson } from '../core/json/writeJson.ts';
 import type { PinStore } from '../store/pinStore.ts';
 
@@ -116,9 +116,9 @@ export function createOrchestrator(deps: BackgroundDeps) {
     const read = await deps.readSession(tabId);
     if (!read.ok) return setState({ phase: 'error', error: read.error });
     let session: ClientSession | undefined = read.value;
-    const hs = parseHomeserver(session.homeserverUrl);
-    if (!hs.ok) return setState({ phase: 'error', error: { code: 'unsupported-page', message: `This session's homeserver address cannot be used: ${hs.error.message}` } });
-    const origin = hs.value.origin;
+    const checked = checkClientSession(session);
+    if (!checked.ok) return setState({ phase: 'error', error: { code: 'unsupported-page', message: `This session cannot be checked: ${checked.error.message}` } });
+    const origin = checked.value.homeserver.origin;
     if (origin.startsWith('http:') && !deps.allowLoopbackHttp)
       return setState({ phase: 'error', error: { code: 'unsupported-page', message: `This session's homeserver (${origin}) is not reached over HTTPS, so Crosscheck will not send your access token to it.` } });
     if (confirmedOrigin !== undefined) {
@@ -133,6 +133,9 @@ export function createOrchestrator(deps: BackgroundDeps) {
     const captured = await deps.capture(session, (step) => void setState({ phase: 'running', step }));
     session = undefined;
     if (!captured.ok) return setState({ phase: 'error', error: captured.error });
+    // The token must belong to the user and device the page shows as signed in.
+    const who = matchWhoami(checked.value, { userId: String(captured.value['userId']), deviceId: String(captured.value['deviceId']) });
+    if (!who.ok) return setState({ phase: 'error', error: { code: 'capture-failed', message: `Nothing was checked: ${who.error.message}.` } });
     return auditSnapshot(captured.value, 'tab', started, origin);
   }
 

@@ -131,7 +131,8 @@ describe('background/orchestrator', () => {
       assert.equal((r.value as AuditState).phase, 'error', url);
       assert.equal(t.captures.length, 0);
     }
-    const test = setup({ allowLoopbackHttp: true, session: { client: 'element-web', homeserverUrl: 'http://127.0.0.1:8008', userId: '@user0:example.org', deviceId: 'D', accessToken: TOKEN } });
+    const honest = buildScenario('honest').snapshot;
+    const test = setup({ allowLoopbackHttp: true, session: { client: 'element-web', homeserverUrl: 'http://127.0.0.1:8008', userId: honest.userId, deviceId: honest.deviceId, accessToken: TOKEN } });
     const r = await test.o.handle({ type: 'confirm-homeserver', payload: { tabId: 1, homeserverOrigin: 'http://127.0.0.1:8008' } });
     assert.ok(r.ok && (r.value as AuditState).phase === 'done', 'test builds may use loopback http');
   });
@@ -146,6 +147,15 @@ describe('background/orchestrator', () => {
     ];
     const everything = JSON.stringify({ replies, states: t.states, snapshot: t.getSnapshot(), pins: t.pins.rows });
     assert.ok(!everything.includes(TOKEN), 'the token appears nowhere');
+  });
+
+  it('refuses when the token belongs to another device than the page shows (whoami mismatch)', async () => {
+    const honest = buildScenario('honest').snapshot;
+    const t = setup({ session: { client: 'element-web', homeserverUrl: 'https://matrix.example.org', userId: honest.userId, deviceId: 'SOMEOTHER', accessToken: TOKEN } });
+    const r = await t.o.handle({ type: 'confirm-homeserver', payload: { tabId: 1, homeserverOrigin: 'https://matrix.example.org' } });
+    assert.ok(r.ok);
+    const s = r.value as AuditState;
+    assert.ok(s.phase === 'error' && /different device/.test(s.error.message));
   });
 
   it('turns a failed session read into an error state with the reader\'s message', async () => {
