@@ -44,7 +44,7 @@ export function checkSecretInWorker(check: SecretCheck): Promise<Result<Report, 
   try {
     worker = check.createWorker();
   } catch (e) {
-    text.fill(0);
+    wipeBytes(text);
     return Promise.resolve(fail('internal', `Could not start the checking Worker: ${e instanceof Error ? e.message : String(e)}`));
   }
   return new Promise((resolve) => {
@@ -79,10 +79,18 @@ export function checkSecretInWorker(check: SecretCheck): Promise<Result<Report, 
       // Transfer: the bytes move to the Worker and this side's buffer becomes empty.
       worker.postMessage(request, [text.buffer]);
     } catch (e) {
-      text.fill(0);
+      wipeBytes(text);
       finish(fail('internal', `Could not hand the key to the checking Worker: ${e instanceof Error ? e.message : String(e)}`));
     }
   });
+}
+
+/**
+ * Zeroes bytes still held here. A transferred buffer is detached (length 0), and `fill` on a
+ * detached array throws, so only a buffer that is still ours is wiped.
+ */
+export function wipeBytes(bytes: Uint8Array): void {
+  if (bytes.byteLength > 0) bytes.fill(0);
 }
 
 /**

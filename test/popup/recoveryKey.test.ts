@@ -6,8 +6,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { recoveryKeyView, typedShape, markPosition } from '../../src/popup/view/recoveryKey.ts';
-import { checkSecretInWorker, secretBytes, type WorkerLike } from '../../src/popup/recoveryWorker.ts';
+import { recoveryKeyView, typedShape, markPosition, groupOf } from '../../src/popup/view/recoveryKey.ts';
+import { checkSecretInWorker, secretBytes, wipeBytes, type WorkerLike } from '../../src/popup/recoveryWorker.ts';
 import { encodeRecoveryKey } from '../../src/core/recoveryKey/recoveryKey.ts';
 import { audit } from '../../src/core/audit.ts';
 import { parseStrictJson } from '../../src/core/json/strictJson.ts';
@@ -80,7 +80,8 @@ describe('popup/view/recoveryKey', () => {
       const r = await reportFor('honest', { kind: 'passphrase', text: 'anything' });
       const v = recoveryKeyView(r.recoveryKey, 'passphrase');
       assert.equal(v.status, 'unconfirmed');
-      assert.match(v.details[0]!, /Use your recovery key instead/);
+      assert.equal(v.headline, 'Your account has no passphrase set up, so a passphrase cannot be checked.');
+      assert.match(v.details[0]!, /Check your recovery key instead/);
     });
 
     it('reports the raw backup key as an older kind of key', () => {
@@ -95,6 +96,13 @@ describe('popup/view/recoveryKey', () => {
       assert.deepEqual(markPosition('•• • ••', 6), { before: '•• • ', at: '•', after: '•' });
       assert.equal(markPosition('••', 3), undefined);
       assert.equal(markPosition('••', 0), undefined);
+    });
+    it('reports the group and the character in it, as the key was written', () => {
+      const shape = typedShape('EsTp 64oi 3Dtm Aw8k rYZL jYR3 9MGT zV9j aq4H GrAx SiPg EWe0');
+      assert.deepEqual(groupOf(shape, 59), { group: 12, index: 4 });
+      assert.deepEqual(groupOf(shape, 1), { group: 1, index: 1 });
+      assert.equal(groupOf('••  ••', 3), undefined, 'whitespace is in no group');
+      assert.equal(groupOf(shape, 500), undefined);
     });
   });
 });
@@ -139,6 +147,8 @@ describe('popup/recoveryWorker', () => {
       const w = new FakeWorker();
       const r = await checkSecretInWorker({ snapshotJson: snapshotJson('honest'), secret: { kind: 'recovery-key', text: bytes }, now: new Date('2026-12-04T15:00:00Z'), createWorker: () => w });
       assert.equal(bytes.byteLength, 0, 'the buffer moved to the Worker');
+      assert.throws(() => bytes.fill(0), TypeError, 'fill on a detached buffer throws (as in browsers)…');
+      assert.doesNotThrow(() => wipeBytes(bytes), '…so the popup wipes with wipeBytes');
       assert.ok(r.ok);
       assert.equal(r.value.recoveryKey.status, 'correct');
       assert.equal(w.terminated, true);

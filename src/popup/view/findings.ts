@@ -101,6 +101,27 @@ export function findingView(f: Finding, subjectUserId?: string): FindingView {
   };
 }
 
+/** Findings that say the same thing about different subjects, shown once with every message. */
+export interface FindingGroup {
+  readonly first: FindingView;
+  /** Every message in the group, in order (one when the finding stands alone). */
+  readonly messages: string[];
+}
+
+/**
+ * Groups findings with the same code, severity and hint (e.g. four secrets stored only under an
+ * older key), so why it matters and what to do are read once. Order is kept (by first member).
+ */
+export function groupFindings(views: readonly FindingView[]): FindingGroup[] {
+  const groups: { first: FindingView; messages: string[] }[] = [];
+  for (const v of views) {
+    const g = groups.find((x) => x.first.code === v.code && x.first.severity === v.severity && x.first.hint === v.hint);
+    if (g) g.messages.push(v.message);
+    else groups.push({ first: v, messages: [v.message] });
+  }
+  return groups;
+}
+
 /** Counts by severity. */
 export function findingCounts(findings: readonly Finding[]): Record<Severity, number> {
   const c: Record<Severity, number> = { error: 0, warning: 0, info: 0 };

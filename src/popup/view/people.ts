@@ -107,7 +107,7 @@ export function peopleView(r: Report): PeopleView {
       const hasUnsigned = u.identity === 'verified' && u.devices.some((d) => d.status !== 'cross-signed');
       return {
         userId: safeText(u.userId),
-        word,
+        word: hasUnsigned ? 'Has unsigned sessions' : word,
         tone: hasUnsigned ? 'warning' : GROUP[id].tone,
         detail,
         ...(u.masterKey ? { masterKey: fingerprintGroups(u.masterKey) } : {}),

@@ -43,8 +43,9 @@ export function recoveryKeyView(rk: RecoveryKeyReport, kind: SecretKind, default
   const unlocked = (): string[] => {
     const u = rk.unlocked;
     if (!u) return [];
+    const where = rk.status === 'matches-other-key' ? 'stored under that older key' : 'in your secret storage';
     const secrets =
-      u.of === 0 ? 'There are no secrets in secret storage for it to unlock.' : u.secrets === u.of ? `It unlocks all ${u.of} secrets in your secret storage.` : `It unlocks ${u.secrets} of the ${u.of} secrets in your secret storage; the others are missing or out of date (see below).`;
+      u.of === 0 ? 'There are no secrets in secret storage for it to unlock.' : u.secrets === u.of ? `It unlocks all ${u.of} secrets ${where}.` : `It unlocks ${u.secrets} of the ${u.of} secrets ${where}; the others are missing or out of date (see below).`;
     return [secrets, u.backup ? 'It opens your current key backup.' : 'It does not open your current key backup.'];
   };
   switch (rk.status) {
@@ -72,7 +73,7 @@ export function recoveryKeyView(rk: RecoveryKeyReport, kind: SecretKind, default
       return {
         status: rk.status,
         tone: 'error',
-        headline: rk.position !== undefined ? `Not a recovery key: the problem is at character ${rk.position}.` : 'Not a recovery key: it was not checked against your account.',
+        headline: rk.position !== undefined ? `Not a recovery key: the problem is at character ${rk.position}.` : 'Not a valid recovery key, so it was not checked against your account.',
         details: [reason, 'Spaces and line breaks do not matter.'],
         ...(rk.position !== undefined ? { position: rk.position } : {}),
       };
@@ -95,12 +96,19 @@ export function recoveryKeyView(rk: RecoveryKeyReport, kind: SecretKind, default
         ],
       };
     case 'unconfirmed':
-      return {
-        status: rk.status,
-        tone: 'warning',
-        headline: `Cannot be confirmed: nothing in your account can prove this ${what} right or wrong.`,
-        details: [rk.reason === 'no passphrase set up' ? 'None of your secret-storage keys was set up with a passphrase. Use your recovery key instead.' : 'Your secret-storage key has no check value and no secret is stored under it.'],
-      };
+      return rk.reason === 'no passphrase set up'
+        ? {
+            status: rk.status,
+            tone: 'warning',
+            headline: 'Your account has no passphrase set up, so a passphrase cannot be checked.',
+            details: ['None of your secret-storage keys was made from a passphrase. Check your recovery key instead.'],
+          }
+        : {
+            status: rk.status,
+            tone: 'warning',
+            headline: `Cannot be confirmed: nothing in your account can prove this ${what} right or wrong.`,
+            details: ['Your secret-storage key has no check value and no secret is stored under it.'],
+          };
     case 'not-checked':
       return { status: rk.status, tone: 'info', headline: `No ${what} was checked.`, details: [] };
   }
@@ -118,6 +126,25 @@ export function typedShape(typed: string): string {
   let out = '';
   for (const ch of typed) out += WHITESPACE.test(ch) ? ' ' : '•';
   return out;
+}
+
+/**
+ * Where a 1-based position falls in the groups of what was typed ("group 12, character 4"), so a
+ * person can find it in the key they wrote down. Undefined on whitespace or outside the text.
+ */
+export function groupOf(shape: string, position: number): { group: number; index: number } | undefined {
+  const points = Array.from(shape);
+  if (!Number.isSafeInteger(position) || position < 1 || position > points.length || points[position - 1] === ' ') return undefined;
+  let group = 0;
+  let index = 0;
+  for (let i = 0; i < position; i++) {
+    if (points[i] === ' ') index = 0;
+    else {
+      if (index === 0) group++;
+      index++;
+    }
+  }
+  return { group, index };
 }
 
 /**
