@@ -219,7 +219,8 @@ export function App(props: AppProps) {
           </button>
         </p>
       ) : null}
-      <main ref={main} id="main">
+      {/* data-state / data-screen: stable hooks for `npm start` and the end-to-end tests. */}
+      <main ref={main} id="main" data-state={shown.phase} data-screen={shown.phase === 'done' ? screen : undefined}>
         {body}
       </main>
       {shown.phase === 'done' && shown.source === 'tab' && screen === 'report' && (mode === 'popup' || params.has('tabId')) ? (

@@ -16,7 +16,8 @@ export interface SectionProps {
 /** A report section with a heading and an optional status word. */
 export function Section({ id, title, state, children }: SectionProps) {
   return (
-    <section class="card" aria-labelledby={`${id}-title`} id={id}>
+    // tabIndex -1: the summary's links to a section move keyboard focus there, not only the scroll.
+    <section class="card" aria-labelledby={`${id}-title`} id={id} tabIndex={-1}>
       <h2 id={`${id}-title`} class="card-title">
         <span>{title}</span>
         {state ? <Tag tone={state.tone}>{state.word}</Tag> : null}
