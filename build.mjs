@@ -44,10 +44,12 @@ const BROWSERS = {
       browser_specific_settings: {
         gecko: {
           id: 'crosscheck@crosscheck.invalid',
-          strict_min_version: '128.0',
+          // 140: the first version that knows data_collection_permissions (web-ext lint).
+          strict_min_version: '140.0',
           // Nothing is collected by or sent to us; the token goes only to the user's own homeserver.
           data_collection_permissions: { required: ['none'] },
         },
+        gecko_android: { strict_min_version: '142.0' },
       },
     },
     extraPermissions: [],

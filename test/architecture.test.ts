@@ -99,6 +99,11 @@ describe('architecture', () => {
     for (const n of checks) assert.ok(registry.includes(`'./${n}'`), `${n} is not registered`);
   });
 
+  it('H6: renders server data as text only: no innerHTML or dangerouslySetInnerHTML anywhere in src', () => {
+    const hits = all.filter((f) => /dangerouslySetInnerHTML|\.innerHTML\s*=|insertAdjacentHTML|document\.write/.test(code(f))).map((f) => relative(root, f));
+    assert.deepEqual(hits, []);
+  });
+
   it('H7: never builds a URL with an access token in it', () => {
     const hits = all.filter((f) => /access_token=/.test(code(f))).map((f) => relative(root, f));
     assert.deepEqual(hits, []);
