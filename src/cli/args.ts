@@ -16,16 +16,21 @@ export type Command =
       readonly verbose: boolean;
       readonly failOn?: 'error' | 'warning';
       readonly backupSessions: boolean;
+      /** Our own TOFU pins file (read, then updated with the keys this audit saw). */
+      readonly pins?: string;
     }
   | { readonly kind: 'capture'; readonly homeserver: string; readonly backupSessions: boolean }
   | { readonly kind: 'recovery-key-check' };
 
 export const USAGE = `Usage:
   crosscheck audit   --snapshot FILE | --homeserver URL  [--recovery-key-file F | --passphrase-file F]
-                     [--json] [--verbose] [--fail-on error|warning] [--no-backup-sessions]
+                     [--json] [--verbose] [--fail-on error|warning] [--no-backup-sessions] [--pins FILE]
   crosscheck capture --homeserver URL [--no-backup-sessions] > snapshot.json
   crosscheck recovery-key check        (reads a recovery key on stdin; format check only, offline)
 
+--pins FILE keeps trust-on-first-use identity pins in a file of ours: the first master key seen
+for each user is pinned, and a later different one is reported as changed until you set
+"accepted": true on its row.
 The access token for --homeserver comes from the CROSSCHECK_ACCESS_TOKEN environment variable,
 never from a flag. Secrets come from files or stdin, never from arguments.
 Exit status: 0 when the audit ran, 1 with --fail-on when findings reach that severity,
@@ -42,7 +47,7 @@ export function parseArgs(argv: readonly string[]): Result<Command, string> {
   if (cmd !== 'audit' && cmd !== 'capture') return err(`unknown command ${JSON.stringify(cmd)}; try "crosscheck --help"`);
 
   const flags = new Map<string, string | true>();
-  const valued = new Set(['--snapshot', '--homeserver', '--recovery-key-file', '--passphrase-file', '--fail-on']);
+  const valued = new Set(['--snapshot', '--homeserver', '--recovery-key-file', '--passphrase-file', '--fail-on', '--pins']);
   const boolean = new Set(['--json', '--verbose', '--no-backup-sessions']);
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i] as string;
@@ -82,5 +87,6 @@ export function parseArgs(argv: readonly string[]): Result<Command, string> {
     verbose: flags.has('--verbose'),
     ...(failOn ? { failOn } : {}),
     backupSessions,
+    ...(get('--pins') ? { pins: get('--pins') as string } : {}),
   });
 }

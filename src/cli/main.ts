@@ -13,6 +13,9 @@ import { webCryptoEd25519 } from '../platform/webCryptoEd25519.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
 import { renderText } from './renderText.ts';
 import { captureFromEnvironment } from './capture.ts';
+import { readPinsFile, updatePinsFile } from './pinsFile.ts';
+import { pinsForSnapshot, type PinRow } from '../store/pinLogic.ts';
+import { isJsonObject, type JsonObject } from '../core/json/strictJson.ts';
 
 declare const CROSSCHECK_VERSION: string | undefined;
 
@@ -73,11 +76,19 @@ async function execute(cmd: Command, io: Io): Promise<number> {
         if (!snap.ok) throw new InputError(snap.error);
         snapshot = snap.value;
       }
+      let pinRows: PinRow[] = [];
+      if (cmd.pins) {
+        const read = readPinsFile(cmd.pins);
+        if (!read.ok) throw new InputError(read.error);
+        pinRows = read.value;
+        snapshot = withPins(snapshot, pinsForSnapshot(pinRows));
+      }
       const secret = cmd.secretFile ? { kind: cmd.secretFile.kind, text: readSecretFile(cmd.secretFile.path, cmd.secretFile.kind) } : undefined;
       const ed25519 = await webCryptoEd25519();
       const result = await audit(snapshot, { now: io.now(), pbkdf2: webCryptoPbkdf2Sha512, ...(ed25519 ? { ed25519 } : {}), ...(secret ? { secret } : {}) });
       if (!result.ok) throw new InputError(`the snapshot is not usable: ${result.error.message}`);
       const report = result.value;
+      if (cmd.pins) updatePinsFile(cmd.pins, pinRows, report, io.now().toISOString());
       io.stdout(cmd.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { verbose: cmd.verbose }));
       if (cmd.failOn) {
         const hit = report.findings.some((f) => f.severity === 'error' || (cmd.failOn === 'warning' && f.severity === 'warning'));
@@ -154,3 +165,17 @@ async function recoveryKeyCheck(io: Io): Promise<number> {
   }
   throw new InputError(`the recovery key is malformed: ${describeRecoveryKeyError(decoded.error)}`);
 }
+
+/** Adds file pins for users the snapshot does not pin itself (the snapshot's own pins win). */
+function withPins(snapshot: JsonValue, pins: Record<string, { masterKey: string; firstSeen: string }>): JsonValue {
+  if (!isJsonObject(snapshot)) return snapshot;
+  const own = isJsonObject(snapshot['pins']) ? snapshot['pins'] : {};
+  const merged: JsonObject = Object.create(null) as JsonObject;
+  for (const [u, p] of Object.entries(pins)) merged[u] = { masterKey: p.masterKey, firstSeen: p.firstSeen };
+  for (const [u, p] of Object.entries(own)) merged[u] = p;
+  const out: JsonObject = Object.create(null) as JsonObject;
+  for (const [k, v] of Object.entries(snapshot)) out[k] = v;
+  out['pins'] = merged;
+  return out;
+}
+

@@ -4,7 +4,7 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, type Io } from '../../src/cli/main.ts';
@@ -119,5 +119,56 @@ describe('cli/main', () => {
       assert.equal(r.code, 2);
       assert.match(r.err, /CROSSCHECK_ACCESS_TOKEN/);
     });
+  });
+});
+
+describe('cli/main --pins', () => {
+  it('pins master keys on first sight, reports a later change as changed until the row is accepted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crosscheck-pins-'));
+    try {
+      const strip = (name: string) => {
+        const s = readRepoJson<Record<string, unknown>>(`test/fixtures/snapshots/${name}.json`);
+        delete s['local'];
+        delete s['pins'];
+        const path = join(dir, `${name}.json`);
+        writeFileSync(path, JSON.stringify(s));
+        return path;
+      };
+      const before = strip('honest');
+      const after = strip('other-user-reset-after-verification');
+      const pins = join(dir, 'pins.json');
+      const first = await cli(['audit', '--snapshot', before, '--json', '--pins', pins]);
+      assert.equal(first.code, 0, first.err);
+      assert.ok(!JSON.parse(first.out).findings.some((f: { code: string }) => f.code === 'IDENTITY_CHANGED'));
+      const second = await cli(['audit', '--snapshot', after, '--json', '--pins', pins]);
+      assert.equal(second.code, 0, second.err);
+      const changed = JSON.parse(second.out).findings.find((f: { code: string }) => f.code === 'IDENTITY_CHANGED');
+      assert.ok(changed, 'the reset is caught by the pin');
+      const file = JSON.parse(readFileSync(pins, 'utf8')) as { pins: { userId: string; accepted: boolean }[] };
+      const rows = file.pins.filter((p) => p.userId === changed.userId);
+      assert.deepEqual(rows.map((r) => r.accepted).sort(), [false, true], 'old key pinned, new key recorded unaccepted');
+      // What a user does after checking the new identity out of band: accept its row.
+      const fresh = rows.find((r) => !r.accepted) as { accepted: boolean; acceptedAt?: string };
+      fresh.accepted = true;
+      fresh.acceptedAt = '2026-12-05T00:00:00Z';
+      writeFileSync(pins, JSON.stringify(file));
+      const third = await cli(['audit', '--snapshot', after, '--json', '--pins', pins]);
+      assert.ok(!JSON.parse(third.out).findings.some((f: { code: string; userId?: string }) => f.code === 'IDENTITY_CHANGED' && f.userId === changed.userId), 'accepted: no longer changed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a pins file that is not ours, with exit 2 and one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crosscheck-pins-'));
+    try {
+      writeFileSync(join(dir, 'p.json'), '{"something":"else"}');
+      writeFileSync(join(dir, 's.json'), JSON.stringify({ format: 'crosscheck-snapshot/1', userId: '@alice:localhost', deviceId: 'LCNRWQAVWK', keysQuery: tv3.keysQuery }));
+      const r = await cli(['audit', '--snapshot', join(dir, 's.json'), '--pins', join(dir, 'p.json')]);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /not a Crosscheck pins file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
