@@ -9,7 +9,7 @@
 import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deviceIn, findingsOf, loadAudit, startSeeded, stopSeeded, userIn, utf8 } from './live.ts';
@@ -378,6 +378,28 @@ describe('the command line against the seeded account', () => {
       const report = JSON.parse(json.stdout) as Report;
       assert.equal(userIn(report, seeded.carol.userId).identity, 'unverified');
       assert.equal(report.backup.status, 'trusted');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('crosscheck audit --homeserver --pins reports carol\'s changed identity from a pin made before her reset', async () => {
+    const { alice, carol } = seeded;
+    const dir = mkdtempSync(join(tmpdir(), 'crosscheck-cli-'));
+    try {
+      const pins = join(dir, 'pins.json');
+      // What an earlier `--pins` run (before carol's reset) would have written: her old master key, pinned.
+      const row = { schemaVersion: 1, userId: carol.userId, masterKey: carol.masterKeyBefore, firstSeen: '2026-11-01T00:00:00Z', lastSeen: '2026-11-01T00:00:00Z', accepted: true };
+      writeFileSync(pins, JSON.stringify({ format: 'crosscheck-pins/1', pins: [row] }));
+      const text = await cli(['audit', '--homeserver', seeded.hs.baseUrl, '--pins', pins], alice.A1.accessToken);
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stdout, new RegExp(`IDENTITY_CHANGED: ${carol.userId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'s identity changed`));
+      assert.match(text.stdout, /DEVICE_NOT_CROSS_SIGNED: .*ALICE3/);
+      assert.match(text.stdout, /DEVICE_SIGNED_BY_STALE_KEY: .*CAROL2/);
+      assert.match(text.stdout, /Key backup: (trusted|untrusted)/);
+      // The file now also holds carol's new key, recorded but not accepted.
+      const saved = JSON.parse(readFileSync(pins, 'utf8')) as { pins: { userId: string; accepted: boolean }[] };
+      assert.deepEqual(saved.pins.filter((p) => p.userId === carol.userId).map((p) => p.accepted).sort(), [false, true]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
