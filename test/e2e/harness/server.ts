@@ -1,0 +1,86 @@
+/**
+ * @module e2e/harness/server — the static server the end-to-end tests open in Chromium, on
+ * loopback only, on two free ports so the two pages are two origins (localStorage and IndexedDB
+ * are per origin, port included):
+ *   element  http://127.0.0.1:P1/  the signed-in matrix-js-sdk client (test/e2e/page/main.ts),
+ *            with /app.js (the bundle) and /session.json (the credentials it signs in with);
+ *   plain    http://127.0.0.1:P2/  an ordinary page with no Matrix client on it.
+ * The test build's host permission (http://127.0.0.1/*) covers every port.
+ */
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { pageBundle } from '../page/bundle.mjs';
+
+export interface SessionConfig {
+  readonly baseUrl: string;
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly accessToken: string;
+}
+
+export interface TestServer {
+  /** The Element stand-in page (origin + "/"). */
+  readonly elementUrl: string;
+  /** A page that is no Matrix client (another origin). */
+  readonly plainUrl: string;
+  /** What /session.json answers (404 until set). */
+  setSession(cfg: SessionConfig): void;
+  close(): Promise<void>;
+}
+
+const ELEMENT_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Element (Crosscheck test page)</title></head>
+<body><h1>Element (Crosscheck end-to-end test page)</h1><p id="status">Loading…</p>
+<script type="module" src="/app.js"></script></body></html>
+`;
+
+const PLAIN_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>An ordinary page</title></head>
+<body><h1>An ordinary page</h1><p>No Matrix client here.</p>
+<script>localStorage.setItem('theme', 'light');</script></body></html>
+`;
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`));
+  });
+}
+
+export async function startTestServer(): Promise<TestServer> {
+  let session: SessionConfig | undefined;
+  const element = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/') return send(res, 200, 'text/html; charset=utf-8', ELEMENT_HTML);
+    if (path === '/app.js') return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(pageBundle));
+    if (path === '/app.js.map') return send(res, 200, 'application/json', readFileSync(`${pageBundle}.map`));
+    if (path === '/session.json' && session) return send(res, 200, 'application/json', JSON.stringify(session));
+    return send(res, 404, 'text/plain', 'not found');
+  });
+  const plain = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    return path === '/' ? send(res, 200, 'text/html; charset=utf-8', PLAIN_HTML) : send(res, 404, 'text/plain', 'not found');
+  });
+  const [elementUrl, plainUrl] = await Promise.all([listen(element), listen(plain)]);
+  const close = (s: Server) =>
+    new Promise<void>((resolve) => {
+      s.closeAllConnections();
+      s.close(() => resolve());
+    });
+  return {
+    elementUrl,
+    plainUrl,
+    setSession: (cfg) => {
+      session = cfg;
+    },
+    close: async () => {
+      await Promise.all([close(element), close(plain)]);
+    },
+  };
+}

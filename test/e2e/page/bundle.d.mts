@@ -1,0 +1,5 @@
+export declare const repoRoot: string;
+export declare const pageBundle: string;
+export declare function pageBundleFresh(): boolean;
+export declare function bundleTestPage(): Promise<number>;
+export declare function ensureTestPage(log?: (line: string) => void): Promise<void>;
