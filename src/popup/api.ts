@@ -66,7 +66,7 @@ export function backgroundApi(): PopupApi {
  */
 export async function targetTabId(search: string): Promise<number | undefined> {
   const named = new URLSearchParams(search).get('tabId');
-  if (named !== null && /^\d{1,9}$/.test(named)) return Number(named);
+  if (named !== null && /^\d{1,10}$/.test(named) && Number(named) <= 0x7fffffff) return Number(named);
   try {
     const [tab] = await (await getBrowser()).tabs.query({ active: true, currentWindow: true });
     return tab?.id;
