@@ -10,6 +10,17 @@ import { type JsonObject, type JsonValue, isJsonObject } from '../json/strictJso
 
 export const SNAPSHOT_FORMAT = 'crosscheck-snapshot/1';
 
+/** One Megolm session the client holds (DESIGN.md `local.sessions`). */
+export interface LocalSession {
+  readonly sessionId: string;
+  /** Curve25519 key of the device that sent it. */
+  readonly senderKey?: string;
+  /** The first message index it can decrypt (0 = the whole session). */
+  readonly firstKnownIndex?: number;
+  /** Whether the client considers it uploaded to its key backup. */
+  readonly backedUp?: boolean;
+}
+
 /** What this browser's client store knows (issue 5 fills it; optional everywhere). */
 export interface LocalView {
   readonly client?: string;
@@ -18,7 +29,18 @@ export interface LocalView {
   readonly crossSigning?: { readonly master?: string | null; readonly selfSigning?: string | null; readonly userSigning?: string | null };
   /** `null` = the client holds no backup key; absent = unknown. */
   readonly backupKey?: { readonly version?: string; readonly publicKey?: string } | null;
-  readonly identities: Readonly<Record<string, { readonly masterKey?: string; readonly verified?: boolean; readonly previouslyVerified?: boolean }>>;
+  /**
+   * Per user: the master key the client holds for them, its local verification flags, and
+   * (extension) `pinnedMasterKey`, the master key the client last accepted for them when it is
+   * not the one it holds now (an identity change the user has not acknowledged).
+   */
+  readonly identities: Readonly<Record<string, { readonly masterKey?: string; readonly verified?: boolean; readonly previouslyVerified?: boolean; readonly pinnedMasterKey?: string }>>;
+  /** Megolm sessions per room (DESIGN.md); may list only some sessions of a large store (see `sessionCounts`). */
+  readonly sessions?: Readonly<Record<string, readonly LocalSession[]>>;
+  /** Extension: exact session counts per room (all sessions, and those not backed up), even when `sessions` is partial. */
+  readonly sessionCounts?: Readonly<Record<string, { readonly total: number; readonly notBackedUp: number }>>;
+  /** Withheld room keys per room and session (DESIGN.md): the `m.room_key.withheld` code and who sent it. */
+  readonly withheld?: Readonly<Record<string, Readonly<Record<string, { readonly code: string; readonly sender?: string }>>>>;
 }
 
 export interface Pin {
@@ -146,7 +168,7 @@ function readLocal(v: JsonValue | undefined): Result<LocalView | undefined, Snap
     if (ver === false || pk === false) return bad('backupKey');
     backupKey = { ...(ver !== undefined ? { version: ver } : {}), ...(pk !== undefined ? { publicKey: pk } : {}) };
   }
-  const identities: Record<string, { masterKey?: string; verified?: boolean; previouslyVerified?: boolean }> = Object.create(null);
+  const identities: Record<string, { masterKey?: string; verified?: boolean; previouslyVerified?: boolean; pinnedMasterKey?: string }> = Object.create(null);
   const ids = v['identities'];
   if (ids !== undefined && ids !== null) {
     if (!isJsonObject(ids)) return bad('identities');
@@ -154,15 +176,24 @@ function readLocal(v: JsonValue | undefined): Result<LocalView | undefined, Snap
       if (!isJsonObject(rec)) return bad(`identities["${user}"]`);
       const mk = optStr(rec, 'masterKey');
       if (mk === false) return bad(`identities["${user}"].masterKey`);
+      const pinned = optStr(rec, 'pinnedMasterKey');
+      if (pinned === false) return bad(`identities["${user}"].pinnedMasterKey`);
       const verified = rec['verified'];
       const prev = rec['previouslyVerified'];
       identities[user] = {
         ...(mk !== undefined ? { masterKey: mk } : {}),
         ...(typeof verified === 'boolean' ? { verified } : {}),
         ...(typeof prev === 'boolean' ? { previouslyVerified: prev } : {}),
+        ...(pinned !== undefined ? { pinnedMasterKey: pinned } : {}),
       };
     }
   }
+  const sessions = readLocalSessions(v['sessions']);
+  if (!sessions.ok) return sessions;
+  const sessionCounts = readSessionCounts(v['sessionCounts']);
+  if (!sessionCounts.ok) return sessionCounts;
+  const withheld = readWithheld(v['withheld']);
+  if (!withheld.ok) return withheld;
   const client = optStr(v, 'client');
   return ok({
     ...(typeof client === 'string' ? { client } : {}),
@@ -170,7 +201,70 @@ function readLocal(v: JsonValue | undefined): Result<LocalView | undefined, Snap
     ...(crossSigning ? { crossSigning } : {}),
     ...(backupKey !== undefined ? { backupKey } : {}),
     identities,
+    ...(sessions.value ? { sessions: sessions.value } : {}),
+    ...(sessionCounts.value ? { sessionCounts: sessionCounts.value } : {}),
+    ...(withheld.value ? { withheld: withheld.value } : {}),
   });
+}
+
+const isCount = (x: JsonValue | undefined): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const badLocal = (what: string) => err<SnapshotError>({ code: 'bad-field', message: `"local.${what}" has the wrong type` });
+
+/** `local.sessions`: room → [{sessionId, senderKey?, firstKnownIndex?, backedUp?}]. */
+function readLocalSessions(v: JsonValue | undefined): Result<Record<string, LocalSession[]> | undefined, SnapshotError> {
+  if (v === undefined || v === null) return ok(undefined);
+  if (!isJsonObject(v)) return badLocal('sessions');
+  const out: Record<string, LocalSession[]> = Object.create(null);
+  for (const [room, list] of Object.entries(v)) {
+    if (!Array.isArray(list)) return badLocal(`sessions["${room}"]`);
+    const sessions: LocalSession[] = [];
+    for (const s of list) {
+      if (!isJsonObject(s) || typeof s['sessionId'] !== 'string') return badLocal(`sessions["${room}"][]`);
+      const senderKey = s['senderKey'];
+      const index = s['firstKnownIndex'];
+      const backedUp = s['backedUp'];
+      if ((senderKey !== undefined && typeof senderKey !== 'string') || (index !== undefined && !isCount(index)) || (backedUp !== undefined && typeof backedUp !== 'boolean'))
+        return badLocal(`sessions["${room}"][]`);
+      sessions.push({
+        sessionId: s['sessionId'],
+        ...(typeof senderKey === 'string' ? { senderKey } : {}),
+        ...(isCount(index) ? { firstKnownIndex: index } : {}),
+        ...(typeof backedUp === 'boolean' ? { backedUp } : {}),
+      });
+    }
+    out[room] = sessions;
+  }
+  return ok(out);
+}
+
+/** `local.sessionCounts` (extension): room → {total, notBackedUp}. */
+function readSessionCounts(v: JsonValue | undefined): Result<Record<string, { total: number; notBackedUp: number }> | undefined, SnapshotError> {
+  if (v === undefined || v === null) return ok(undefined);
+  if (!isJsonObject(v)) return badLocal('sessionCounts');
+  const out: Record<string, { total: number; notBackedUp: number }> = Object.create(null);
+  for (const [room, c] of Object.entries(v)) {
+    if (!isJsonObject(c) || !isCount(c['total']) || !isCount(c['notBackedUp']) || c['notBackedUp'] > c['total']) return badLocal(`sessionCounts["${room}"]`);
+    out[room] = { total: c['total'], notBackedUp: c['notBackedUp'] };
+  }
+  return ok(out);
+}
+
+/** `local.withheld`: room → session → {code, sender?}. */
+function readWithheld(v: JsonValue | undefined): Result<Record<string, Record<string, { code: string; sender?: string }>> | undefined, SnapshotError> {
+  if (v === undefined || v === null) return ok(undefined);
+  if (!isJsonObject(v)) return badLocal('withheld');
+  const out: Record<string, Record<string, { code: string; sender?: string }>> = Object.create(null);
+  for (const [room, sessions] of Object.entries(v)) {
+    if (!isJsonObject(sessions)) return badLocal(`withheld["${room}"]`);
+    const r: Record<string, { code: string; sender?: string }> = Object.create(null);
+    for (const [session, w] of Object.entries(sessions)) {
+      if (!isJsonObject(w) || typeof w['code'] !== 'string' || (w['sender'] !== undefined && typeof w['sender'] !== 'string')) return badLocal(`withheld["${room}"]["${session}"]`);
+      const sender = w['sender'];
+      r[session] = { code: w['code'], ...(typeof sender === 'string' ? { sender } : {}) };
+    }
+    out[room] = r;
+  }
+  return ok(out);
 }
 
 function readPins(v: JsonValue | undefined): Result<Record<string, Pin>, SnapshotError> {
