@@ -183,7 +183,20 @@ export function App(props: AppProps) {
         ) : screen === 'export' ? (
           <ExportScreen report={report as Report} salt={salt} />
         ) : (
-          <ReportScreen report={report as Report} {...(checked ? { secretKind: checked.kind } : {})} {...(sourceNote ? { sourceNote } : {})} onCheckKey={() => go('recovery')} />
+          <ReportScreen
+            report={report as Report}
+            {...(checked ? { secretKind: checked.kind } : {})}
+            {...(sourceNote ? { sourceNote } : {})}
+            onCheckKey={() => go('recovery')}
+            {...(shown.source === 'tab'
+              ? {
+                  history: {
+                    load: (userId: string) => api.request('get-pins', { userId }),
+                    accept: (userId: string, masterKey: string) => api.request('accept-identity', { userId, masterKey }),
+                  },
+                }
+              : {})}
+          />
         );
       break;
   }

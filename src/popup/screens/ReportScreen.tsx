@@ -20,6 +20,7 @@ import { Section } from '../components/Section.tsx';
 import { Tag, ToneMark } from '../components/Tag.tsx';
 import { Fingerprint } from '../components/Fingerprint.tsx';
 import { FindingList } from '../components/FindingItem.tsx';
+import { IdentityHistory, type HistoryApi } from '../components/IdentityHistory.tsx';
 
 const TONE_LABEL = { ok: 'fine', warning: 'warning', error: 'problem', info: 'note' } as const;
 
@@ -30,10 +31,12 @@ export interface ReportScreenProps {
   /** Where it came from ("Demo account", "Element Web at https://…"), already safe. */
   readonly sourceNote?: string;
   readonly onCheckKey: () => void;
+  /** Our pin store (for accounts checked from a tab, not the demo): history and accepting a new identity. */
+  readonly history?: HistoryApi;
 }
 
 /** The whole report. */
-export function ReportScreen({ report, secretKind, sourceNote, onCheckKey }: ReportScreenProps) {
+export function ReportScreen({ report, secretKind, sourceNote, onCheckKey, history }: ReportScreenProps) {
   const s = summarize(report, secretKind);
   const id = identityView(report);
   const sessions = sessionsView(report);
@@ -161,6 +164,9 @@ export function ReportScreen({ report, secretKind, sourceNote, onCheckKey }: Rep
                       </div>
                       <p class="muted">{p.detail}</p>
                       <FindingList findings={loud} label={`Findings about ${p.userId}`} hideAbout />
+                      {history && g.id === 'changed' ? (
+                        <IdentityHistory userId={p.userId} {...(currentMasterKey(report, p.userId) ? { currentMasterKey: currentMasterKey(report, p.userId) as string } : {})} api={history} />
+                      ) : null}
                       {p.masterKey || p.sessions.length > 0 || quiet.length > 0 ? (
                         <details>
                           <summary>Keys and sessions</summary>
@@ -270,4 +276,9 @@ export function ReportScreen({ report, secretKind, sourceNote, onCheckKey }: Rep
       </div>
     </div>
   );
+}
+
+/** The master key the report shows for a user now (full string, for matching pin rows). */
+function currentMasterKey(report: Report, userId: string): string | undefined {
+  return report.users.find((u) => u.userId === userId)?.masterKey;
 }
