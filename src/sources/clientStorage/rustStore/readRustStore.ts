@@ -31,7 +31,11 @@ export interface ReadRustStoreOptions {
   readonly timeoutMs?: number;
   /** The store prefix (default: `matrix-js-sdk`, Element's; or the only rust store on the page). */
   readonly prefix?: string;
-  /** Caps on records copied per store (defaults: sessions 20 000, identities 10 000, devices 20 000, withheld 10 000, tracked users 20 000). */
+  /**
+   * Caps on records copied per store. Defaults: sessions 5 000, identities 5 000, devices 5 000,
+   * withheld 5 000, tracked users 20 000. A session record is ~1.8 kB of JSON (5 000 ≈ 9 MB, ~0.6 s
+   * to decode); per-room session counts stay exact whatever the cap.
+   */
   readonly maxRecords?: { readonly sessions?: number; readonly identities?: number; readonly devices?: number; readonly withheld?: number; readonly trackedUsers?: number };
 }
 
@@ -75,10 +79,10 @@ export async function readRustStore(options?: ReadRustStoreOptions): Promise<Rus
   const timeoutMs = typeof options?.timeoutMs === 'number' && options.timeoutMs > 0 ? options.timeoutMs : 10_000;
   const cap = (v: unknown, d: number): number => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 ? v : d);
   const caps = {
-    sessions: cap(options?.maxRecords?.sessions, 20_000),
-    identities: cap(options?.maxRecords?.identities, 10_000),
-    devices: cap(options?.maxRecords?.devices, 20_000),
-    withheld: cap(options?.maxRecords?.withheld, 10_000),
+    sessions: cap(options?.maxRecords?.sessions, 5_000),
+    identities: cap(options?.maxRecords?.identities, 5_000),
+    devices: cap(options?.maxRecords?.devices, 5_000),
+    withheld: cap(options?.maxRecords?.withheld, 5_000),
     trackedUsers: cap(options?.maxRecords?.trackedUsers, 20_000),
   };
 
