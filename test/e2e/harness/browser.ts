@@ -10,10 +10,12 @@
  * - the service worker, the offscreen document and its audit Worker: Playwright does not attach
  *   to offscreen documents (CDP type `background_page`), so a CDP session on a blank control tab
  *   discovers every target and attaches to these (non-flattened: its messages come back through
- *   `Target.receivedMessageFromTarget`), with `Runtime` and `Log` enabled. V8 keeps a context's
- *   console messages and replays them on `Runtime.enable`, so what was logged before the attach
- *   (the service worker starts with the browser) is collected too. Object arguments are
- *   serialised (JSON and String) in their own context, so a key inside an object is seen.
+ *   `Target.receivedMessageFromTarget`), with `Runtime` and `Log` enabled, and through them
+ *   (auto-attach, nested) to every Worker they start, paused until the collector listens. V8
+ *   keeps a context's console messages and replays them on `Runtime.enable`, so what was logged
+ *   before the attach (the service worker starts with the browser) is collected too. Object
+ *   arguments are serialised (JSON and String) in their own context, so a key inside an object
+ *   is seen. `probeConsole()` proves each of these contexts is heard.
  */
 import type { BrowserContext, ConsoleMessage, Page, Worker as PwWorker, CDPSession } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
@@ -48,10 +50,16 @@ export interface Launched {
   settle(): Promise<void>;
   /** CDP target types the collector attached to (e.g. service_worker, background_page, worker). */
   readonly attachedTypes: Set<string>;
+  /**
+   * Logs a marker in every extension context the CDP collector is attached to and still alive,
+   * and returns the target types whose marker came back as a collected message.
+   */
+  probeConsole(): Promise<Set<string>>;
   close(): Promise<void>;
 }
 
-const ATTACH_TYPES = new Set(['service_worker', 'background_page', 'worker', 'shared_worker']);
+/** Top-level targets the collector attaches to; their Workers are reached through them. */
+const ATTACH_TYPES = new Set(['service_worker', 'background_page', 'shared_worker']);
 
 /** Serialises a value in its own realm: JSON (binary as hex) and String, so nothing inside hides. */
 const SERIALISE = `function () {
@@ -65,65 +73,147 @@ const SERIALISE = `function () {
   return json + ' ' + str;
 }`;
 
-async function collectCdp(cdp: CDPSession, log: (m: LoggedMessage) => void, pending: Set<Promise<unknown>>, attachedTypes: Set<string>): Promise<void> {
-  const targets = new Map<string, { type: string; url: string }>(); // sessionId → target
-  const attached = new Set<string>(); // targetIds
-  const replies = new Map<string, (r: { result?: { result?: { value?: unknown } } }) => void>();
+type Reply = { result?: { result?: { value?: unknown } } };
+type Message = { id?: number; method?: string; params?: Record<string, unknown> };
+type TargetInfo = { targetId: string; type: string; url: string };
+
+/**
+ * One attached target, spoken to through its parent (non-flattened CDP sessions nest: a message
+ * for a Worker of the offscreen document travels inside a `Target.sendMessageToTarget` to the
+ * offscreen document, and its answers come back wrapped in `Target.receivedMessageFromTarget`).
+ */
+interface Node {
+  readonly info: TargetInfo;
+  send(method: string, params?: object): Promise<Reply>;
+  /** A message from this target (already unwrapped from its parents). */
+  receive(m: Message): void;
+}
+
+/**
+ * Attaches (non-flattened) to the service worker and the offscreen document as they appear, and,
+ * through them, to every Worker they start (auto-attach, paused until the collector listens).
+ * @returns a probe: logs `marker <type>` in every attached target
+ */
+async function collectCdp(cdp: CDPSession, log: (m: LoggedMessage) => void, pending: Set<Promise<unknown>>, attachedTypes: Set<string>): Promise<(marker: string) => Promise<void>> {
+  const nodes = new Map<string, Node>(); // targetId → node
+  const topLevel = new Map<string, Node>(); // sessionId (of the control session) → node
   let nextId = 0;
-  const sendTo = (sessionId: string, method: string, params: object = {}): Promise<{ result?: { result?: { value?: unknown } } }> => {
-    const id = ++nextId;
-    const reply = new Promise<{ result?: { result?: { value?: unknown } } }>((resolve) => replies.set(`${sessionId}:${id}`, resolve));
-    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(() => replies.get(`${sessionId}:${id}`)?.({}));
-    return reply;
-  };
-  const attach = async (info: { targetId: string; type: string; url: string }) => {
-    if (!ATTACH_TYPES.has(info.type) || attached.has(info.targetId)) return;
-    attached.add(info.targetId);
+
+  function makeNode(info: TargetInfo, deliver: (message: string) => Promise<unknown>): Node {
+    const replies = new Map<number, (r: Reply) => void>();
+    const children = new Map<string, Node>(); // sessionId (inside this target) → node
+    const node: Node = {
+      info,
+      send(method, params = {}) {
+        const id = ++nextId;
+        // A target that went away never answers: give up after 3 s.
+        const reply = new Promise<Reply>((resolve) => {
+          const timer = setTimeout(() => {
+            replies.delete(id);
+            resolve({});
+          }, 3000);
+          replies.set(id, (r) => {
+            clearTimeout(timer);
+            resolve(r);
+          });
+        });
+        deliver(JSON.stringify({ id, method, params })).catch(() => replies.get(id)?.({}));
+        return reply;
+      },
+      receive(m) {
+        if (m.id !== undefined) {
+          replies.get(m.id)?.(m as Reply);
+          replies.delete(m.id);
+          return;
+        }
+        const p = m.params ?? {};
+        const where = `${info.type} ${info.url}`.trim();
+        switch (m.method) {
+          case 'Target.attachedToTarget': {
+            const child = p['sessionId'] as string;
+            const ti = p['targetInfo'] as TargetInfo;
+            const via = (message: string) => node.send('Target.sendMessageToTarget', { sessionId: child, message });
+            if (nodes.has(ti.targetId)) {
+              // Known already (the service worker, seen from the offscreen document): just let it run.
+              void via(JSON.stringify({ id: ++nextId, method: 'Runtime.runIfWaitingForDebugger', params: {} }));
+              return;
+            }
+            const c = makeNode(ti, via);
+            children.set(child, c);
+            void start(c);
+            return;
+          }
+          case 'Target.receivedMessageFromTarget':
+            children.get(p['sessionId'] as string)?.receive(JSON.parse(p['message'] as string) as Message);
+            return;
+          case 'Target.targetInfoChanged': {
+            const ti = p['targetInfo'] as TargetInfo;
+            for (const c of children.values()) if (c.info.targetId === ti.targetId) c.info.url = ti.url;
+            return;
+          }
+          case 'Runtime.consoleAPICalled': {
+            const args = p['args'] as { type: string; value?: unknown; description?: string; objectId?: string }[];
+            const work = Promise.all(
+              args.map(async (a) => {
+                if (!a.objectId) return a.value !== undefined ? String(a.value) : (a.description ?? '');
+                const r = await node.send('Runtime.callFunctionOn', { objectId: a.objectId, functionDeclaration: SERIALISE, returnByValue: true });
+                return `${a.description ?? ''} ${String(r.result?.result?.value ?? '')}`;
+              }),
+            ).then((parts) => log({ where, type: String(p['type']), text: parts.join(' ') }));
+            pending.add(work);
+            void work.finally(() => pending.delete(work));
+            return;
+          }
+          case 'Runtime.exceptionThrown': {
+            const d = p['exceptionDetails'] as { text?: string; exception?: { description?: string } };
+            log({ where, type: 'exception', text: `${d.text ?? ''} ${d.exception?.description ?? ''}` });
+            return;
+          }
+          case 'Log.entryAdded': {
+            const e = p['entry'] as { level: string; text: string; url?: string };
+            log({ where, type: `log-${e.level}`, text: `${e.text} ${e.url ?? ''}` });
+            return;
+          }
+        }
+      },
+    };
+    return node;
+  }
+
+  async function start(n: Node): Promise<void> {
+    nodes.set(n.info.targetId, n);
+    attachedTypes.add(n.info.type);
+    await Promise.all([n.send('Runtime.enable'), n.send('Log.enable')]);
+    // Its Workers, existing and future, paused at start until their collector listens.
+    if (n.info.type !== 'worker') await n.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
+    await n.send('Runtime.runIfWaitingForDebugger');
+  }
+
+  const attach = async (info: TargetInfo) => {
+    if (!ATTACH_TYPES.has(info.type) || nodes.has(info.targetId)) return;
+    nodes.set(info.targetId, undefined as unknown as Node); // claimed
     try {
       const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: info.targetId, flatten: false });
-      targets.set(sessionId, { type: info.type, url: info.url });
-      attachedTypes.add(info.type);
-      await Promise.all([sendTo(sessionId, 'Runtime.enable'), sendTo(sessionId, 'Log.enable')]);
-      await sendTo(sessionId, 'Runtime.runIfWaitingForDebugger');
+      const n = makeNode({ ...info }, (message) => cdp.send('Target.sendMessageToTarget', { sessionId, message }));
+      topLevel.set(sessionId, n);
+      await start(n);
     } catch {
       // gone already
     }
   };
+  cdp.on('Target.receivedMessageFromTarget', ({ sessionId, message }) => topLevel.get(sessionId)?.receive(JSON.parse(message) as Message));
   cdp.on('Target.targetCreated', ({ targetInfo }) => void attach(targetInfo));
   // An offscreen document first appears as type "other", then becomes "background_page".
   cdp.on('Target.targetInfoChanged', ({ targetInfo }) => {
-    for (const t of targets.values()) if (t.url === '' && t.type === targetInfo.type) t.url = targetInfo.url;
+    const n = nodes.get(targetInfo.targetId);
+    if (n) (n.info as { url: string }).url = targetInfo.url;
     void attach(targetInfo);
   });
-  cdp.on('Target.receivedMessageFromTarget', ({ sessionId, message }) => {
-    const m = JSON.parse(message) as { id?: number; method?: string; params?: Record<string, unknown>; result?: unknown };
-    if (m.id !== undefined) {
-      replies.get(`${sessionId}:${m.id}`)?.(m as never);
-      replies.delete(`${sessionId}:${m.id}`);
-      return;
-    }
-    const t = targets.get(sessionId);
-    const where = `${t?.type ?? 'target'} ${t?.url ?? ''}`.trim();
-    if (m.method === 'Runtime.consoleAPICalled') {
-      const p = m.params as { type: string; args: { type: string; value?: unknown; description?: string; objectId?: string }[] };
-      const work = Promise.all(
-        p.args.map(async (a) => {
-          if (!a.objectId) return a.value !== undefined ? String(a.value) : (a.description ?? '');
-          const r = await sendTo(sessionId, 'Runtime.callFunctionOn', { objectId: a.objectId, functionDeclaration: SERIALISE, returnByValue: true });
-          return `${a.description ?? ''} ${String(r.result?.result?.value ?? '')}`;
-        }),
-      ).then((parts) => log({ where, type: p.type, text: parts.join(' ') }));
-      pending.add(work);
-      void work.finally(() => pending.delete(work));
-    } else if (m.method === 'Runtime.exceptionThrown') {
-      const d = (m.params as { exceptionDetails: { text?: string; exception?: { description?: string } } }).exceptionDetails;
-      log({ where, type: 'exception', text: `${d.text ?? ''} ${d.exception?.description ?? ''}` });
-    } else if (m.method === 'Log.entryAdded') {
-      const e = (m.params as { entry: { level: string; text: string; url?: string } }).entry;
-      log({ where, type: `log-${e.level}`, text: `${e.text} ${e.url ?? ''}` });
-    }
-  });
   await cdp.send('Target.setDiscoverTargets', { discover: true });
+
+  return async (marker) => {
+    await Promise.all([...nodes.values()].filter(Boolean).map((n) => n.send('Runtime.evaluate', { expression: `console.log(${JSON.stringify(`${marker} ${n.info.type}`)})` })));
+  };
 }
 
 /** Launches Chromium (headless) with dist/chrome-test and starts collecting every console message. */
@@ -152,7 +242,10 @@ export async function launchExtension(): Promise<Launched> {
 
   // A blank tab that is never navigated carries the CDP session for the other targets.
   const control = context.pages()[0] ?? (await context.newPage());
-  await collectCdp(await context.newCDPSession(control), log, pending, attachedTypes);
+  const probe = await collectCdp(await context.newCDPSession(control), log, pending, attachedTypes);
+  const settle = async () => {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
+  };
 
   return {
     context,
@@ -160,8 +253,13 @@ export async function launchExtension(): Promise<Launched> {
     serviceWorker,
     messages,
     attachedTypes,
-    settle: async () => {
-      while (pending.size > 0) await Promise.allSettled([...pending]);
+    settle,
+    probeConsole: async () => {
+      const marker = `crosscheck-e2e-console-probe-${Math.random().toString(36).slice(2)}`;
+      await probe(marker);
+      await new Promise((r) => setTimeout(r, 200));
+      await settle();
+      return new Set(messages.filter((m) => m.text.startsWith(marker)).map((m) => m.text.slice(marker.length + 1).split(' ')[0] as string));
     },
     close: () => context.close(),
   };
@@ -191,42 +289,33 @@ export async function openReportPage(b: Launched, params: string): Promise<Page>
 /**
  * Everything the extension keeps, as text: chrome.storage.local/session/sync, and every IndexedDB
  * database of the extension's origin (names, stores, keys, values; binary as hex and base64).
+ * Plain JavaScript in a string: tsx would wrap the named helpers in a `__name` call the service
+ * worker does not have.
  */
-export async function dumpExtensionStorage(b: Launched): Promise<{ storage: string; indexedDB: string; databases: string[] }> {
-  return b.serviceWorker.evaluate(async () => {
-    const b64 = (u: Uint8Array) => btoa(Array.from(u, (x) => String.fromCharCode(x)).join(''));
-    const hex = (u: Uint8Array) => Array.from(u, (x) => x.toString(16).padStart(2, '0')).join('');
-    const bin = (_k: string, v: unknown) => {
-      const u = v instanceof ArrayBuffer ? new Uint8Array(v) : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : undefined;
-      return u ? `${hex(u)} ${b64(u)}` : v;
-    };
-    const storage = JSON.stringify({ local: await chrome.storage.local.get(null), session: await chrome.storage.session.get(null), sync: await chrome.storage.sync.get(null) }, bin);
-    const infos = await indexedDB.databases();
-    const dbs: Record<string, unknown> = {};
-    for (const info of infos) {
-      const name = info.name as string;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open(name);
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-      const stores: Record<string, unknown> = {};
-      for (const s of Array.from(db.objectStoreNames)) {
-        const store = db.transaction([s], 'readonly').objectStore(s);
-        const [keys, values] = await Promise.all(
-          [store.getAllKeys(), store.getAll()].map(
-            (r) =>
-              new Promise<unknown>((resolve, reject) => {
-                r.onsuccess = () => resolve(r.result);
-                r.onerror = () => reject(r.error);
-              }),
-          ),
-        );
-        stores[s] = { keys, values };
-      }
-      db.close();
-      dbs[`${name}@v${info.version}`] = stores;
+const DUMP = `(async () => {
+  const b64 = (u) => btoa(Array.from(u, (x) => String.fromCharCode(x)).join(''));
+  const hex = (u) => Array.from(u, (x) => x.toString(16).padStart(2, '0')).join('');
+  const bin = (k, v) => {
+    const u = v instanceof ArrayBuffer ? new Uint8Array(v) : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : undefined;
+    return u ? hex(u) + ' ' + b64(u) : v;
+  };
+  const req = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  const storage = JSON.stringify({ local: await chrome.storage.local.get(null), session: await chrome.storage.session.get(null), sync: await chrome.storage.sync.get(null) }, bin);
+  const infos = await indexedDB.databases();
+  const dbs = {};
+  for (const info of infos) {
+    const db = await req(indexedDB.open(info.name));
+    const stores = {};
+    for (const name of Array.from(db.objectStoreNames)) {
+      const store = db.transaction([name], 'readonly').objectStore(name);
+      stores[name] = { keys: await req(store.getAllKeys()), values: await req(store.getAll()) };
     }
-    return { storage, indexedDB: JSON.stringify(dbs, bin), databases: infos.map((i) => String(i.name)) };
-  });
+    db.close();
+    dbs[info.name + '@v' + info.version] = stores;
+  }
+  return { storage, indexedDB: JSON.stringify(dbs, bin), databases: infos.map((i) => String(i.name)) };
+})()`;
+
+export async function dumpExtensionStorage(b: Launched): Promise<{ storage: string; indexedDB: string; databases: string[] }> {
+  return (await b.serviceWorker.evaluate(DUMP)) as { storage: string; indexedDB: string; databases: string[] };
 }

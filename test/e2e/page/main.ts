@@ -12,7 +12,7 @@
  * The test waits for `<html data-state="signed-in">`; `data-state="failed"` carries the reason in
  * the page text.
  */
-import { ClientEvent, SyncState, createClient } from 'matrix-js-sdk';
+import { ClientEvent, MemoryStore, SyncState, createClient } from 'matrix-js-sdk';
 import { browserOrigin, elementLogin } from '../../content/elementWebWrite.ts';
 
 interface SessionConfig {
@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   await elementLogin(browserOrigin(window), { homeserverUrl: cfg.baseUrl, userId: cfg.userId, deviceId: cfg.deviceId, accessToken: cfg.accessToken });
 
   setState('syncing', `Signing in ${cfg.userId} (${cfg.deviceId}) at ${cfg.baseUrl}…`);
-  const client = createClient({ baseUrl: cfg.baseUrl, userId: cfg.userId, deviceId: cfg.deviceId, accessToken: cfg.accessToken });
+  // A store, so the client keeps its rooms (createClient's default store keeps nothing).
+  const client = createClient({ baseUrl: cfg.baseUrl, userId: cfg.userId, deviceId: cfg.deviceId, accessToken: cfg.accessToken, store: new MemoryStore() });
   const prepared = new Promise<void>((resolve, reject) => {
     const onSync = (state: SyncState) => {
       if (state === SyncState.Prepared || state === SyncState.Syncing) {
@@ -51,8 +52,8 @@ async function main(): Promise<void> {
   await client.startClient({ initialSyncLimit: 1 });
   await prepared;
   const who = await client.whoami();
-  const rooms = client.getRooms().length;
-  setState('signed-in', `Signed in as ${who.user_id} (${who.device_id ?? 'no device'}), syncing, in ${rooms} rooms.`);
+  const rooms = (await client.getJoinedRooms()).joined_rooms.length;
+  setState('signed-in', `Signed in as ${who.user_id} (${who.device_id ?? 'no device'}), syncing, joined to ${rooms} rooms.`);
   (window as unknown as { matrixClient: unknown }).matrixClient = client;
 }
 

@@ -1,0 +1,339 @@
+/**
+ * End-to-end against the real thing: Synapse seeded by real matrix-js-sdk clients (the scenario of
+ * test/integration/seed/scenario.ts), a test page in Chromium that is a real signed-in
+ * matrix-js-sdk client storing its session the way Element Web does (test/e2e/page/main.ts, as
+ * alice's first session ALICE1), and the test build of the extension auditing that tab the way a
+ * toolbar click would: the report page opened with `?tabId=`, the homeserver confirmed, the
+ * session read from the page, the keys captured from Synapse, the audit run in the offscreen
+ * document's Worker, the report shown.
+ *
+ * The tests run in order and share one browser: report → recovery key → nothing of it kept or
+ * logged → carol resets her identity again → the second audit says it changed. Screenshots go
+ * to test-output/e2e/.
+ */
+import { before, after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { note, startSeeded, stopSeeded } from '../integration/live.ts';
+import type { Seeded } from '../integration/seed/scenario.ts';
+import { passwordAuth, stopSeedClient, waitFor } from '../integration/seed/clients.ts';
+import { clientApi } from '../integration/harness/admin.ts';
+import { encodeRecoveryKey } from 'matrix-js-sdk/lib/crypto-api/index.js';
+import { dumpExtensionStorage, extensionStorage, launchExtension, openReportPage, tabIdOf, type Launched } from './harness/browser.ts';
+import { startTestServer, type TestServer } from './harness/server.ts';
+import { passphraseNeedles, privateKeyNeedles, recoveryKeyNeedles, traces, type Haystack, type Needle } from './harness/secrets.ts';
+import { ensureTestPage, repoRoot } from './page/bundle.mjs';
+
+const shots = join(repoRoot, 'test-output', 'e2e');
+const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+let seeded: Seeded;
+let server: TestServer;
+let b: Launched;
+let element: Page;
+let report: Page;
+/** Private keys alice's secret storage holds (cross-signing, backup): none may appear anywhere. */
+let privateKeys: { name: string; base64: string }[] = [];
+const WRONG_KEY = encodeRecoveryKey(new Uint8Array(randomBytes(32))) as string;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  await ensureTestPage((line) => note(line));
+  server = await startTestServer();
+  seeded = await startSeeded('e2e');
+  const { A1 } = seeded.alice;
+  // The private keys alice's recovery key unlocks, to look for them later (they must be nowhere).
+  const bundle = (await A1.crypto.exportSecretsBundle?.()) as unknown;
+  const walk = (v: unknown, path: string) => {
+    if (typeof v === 'string' && /^[A-Za-z0-9+/]{43}=?$/.test(v)) privateKeys.push({ name: `alice's ${path}`, base64: v });
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+  };
+  walk(bundle, '');
+  // The page takes over ALICE1: the Node client stops syncing as that device.
+  stopSeedClient(A1);
+  server.setSession({ baseUrl: seeded.hs.baseUrl, userId: seeded.alice.userId, deviceId: A1.deviceId, accessToken: A1.accessToken });
+  b = await launchExtension();
+  element = await b.context.newPage();
+  await element.goto(server.elementUrl);
+  await element.waitForSelector('html[data-state="signed-in"], html[data-state="failed"]', { timeout: 60_000 });
+  const state = await element.getAttribute('html', 'data-state');
+  assert.equal(state, 'signed-in', await element.locator('#status').innerText());
+});
+
+after(async () => {
+  await b?.close();
+  await server?.close();
+  await stopSeeded(seeded);
+});
+
+// ---------- reading the report page ----------
+/** The words of a section's state tag ("Not trusted"), without its symbol. */
+const sectionState = async (page: Page, id: string) => (await page.locator(`#${id}-title .tag`).evaluate((e) => e.lastChild?.textContent ?? '')).trim();
+/** The finding codes shown inside `scope` (details opened first, so quiet findings count too). */
+async function codesIn(scope: ReturnType<Page['locator']>): Promise<string[]> {
+  await scope.locator('details').evaluateAll((ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+  return (await scope.locator('.finding-code').allTextContents()).map((t) => t.replace('Code:', '').trim());
+}
+const sessionRow = (page: Page, deviceId: string) => page.locator('#sessions li.row', { has: page.locator('.row-name .mono', { hasText: new RegExp(`^${deviceId}$`) }) });
+const personRow = (page: Page, userId: string) => page.locator('#people li.row', { has: page.locator('.row-name', { hasText: new RegExp(`^${userId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+const tagOf = async (row: ReturnType<Page['locator']>) => (await row.locator('.row-head .tag').first().evaluate((e) => e.lastChild?.textContent ?? '')).trim();
+
+async function goTo(page: Page, screen: 'Report' | 'Recovery key' | 'Export') {
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: screen, exact: true }).click();
+  await page.waitForSelector(`main[data-screen="${screen === 'Recovery key' ? 'recovery' : screen.toLowerCase()}"]`);
+}
+
+/** Types a secret into the recovery-key screen, checks it, and returns the result card's title and text. */
+async function checkSecret(page: Page, kind: 'Recovery key' | 'Passphrase', secret: string): Promise<{ word: string; text: string; ms: number }> {
+  await page.getByRole('radio', { name: kind }).check();
+  const before = await page.locator('#rk-result-title').count() > 0 ? await page.locator('section.result').evaluate((e) => e.textContent) : undefined;
+  await page.locator('#secret-input').fill(secret);
+  const t0 = performance.now();
+  await page.getByRole('button', { name: kind === 'Passphrase' ? 'Check passphrase' : 'Check recovery key' }).click();
+  // The field is cleared the moment the check starts.
+  assert.equal(await page.locator('#secret-input').inputValue(), '', 'the field still holds the secret');
+  await page.waitForFunction((prev) => {
+    const card = document.querySelector('section.result');
+    return card !== null && card.textContent !== prev && !document.querySelector('button[type="submit"][disabled]');
+  }, before, { timeout: 60_000 });
+  const ms = performance.now() - t0;
+  const word = (await page.locator('#rk-result-title .tag').evaluate((e) => e.lastChild?.textContent ?? '')).trim();
+  return { word, text: await page.locator('section.result').innerText(), ms };
+}
+
+/** Marks the report on screen as seen, so `newReport` can wait for the next one (the running screen unmounts it). */
+const markReport = (page: Page) => page.locator('main .report').evaluate((e) => ((e as unknown as { seen: boolean }).seen = true));
+/** Waits until a report not marked by `markReport` is on screen, or the audit stopped elsewhere (error, confirmation). */
+function newReport(page: Page) {
+  return page.waitForFunction(
+    () => {
+      const state = document.querySelector('main')?.dataset['state'];
+      if (state === 'error' || state === 'needs-confirmation') return true;
+      const r = document.querySelector('main[data-state="done"] .report');
+      return r !== null && !(r as unknown as { seen?: boolean }).seen;
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
+}
+
+// ---------- the checks on what the extension kept and logged ----------
+function needles(): Needle[] {
+  const { alice } = seeded;
+  return [
+    ...recoveryKeyNeedles("alice's recovery key", alice.recoveryKey),
+    ...recoveryKeyNeedles('the wrong recovery key', WRONG_KEY),
+    ...passphraseNeedles("alice's passphrase", alice.passphrase),
+    ...privateKeys.flatMap((k) => privateKeyNeedles(k.name, k.base64)),
+  ];
+}
+
+async function haystacks(): Promise<{ all: Haystack[]; counts: string }> {
+  const dump = await dumpExtensionStorage(b);
+  await b.settle();
+  const pages = await Promise.all(
+    b.context.pages().map(async (p) => ({ where: `DOM of ${p.url()}`, text: await p.evaluate(() => `${document.documentElement.outerHTML} ${Array.from(document.querySelectorAll('input'), (i) => i.value).join(' ')}`).catch(() => '') })),
+  );
+  const all: Haystack[] = [
+    { where: 'chrome.storage.local/session/sync', text: dump.storage },
+    { where: `the extension's IndexedDB (${dump.databases.join(', ')})`, text: dump.indexedDB },
+    ...b.messages.map((m) => ({ where: `a console ${m.type} message of ${m.where}`, text: m.text })),
+    ...pages,
+  ];
+  return { all, counts: `${dump.storage.length} characters of storage, ${dump.indexedDB.length} of IndexedDB (${dump.databases.join(', ')}), ${b.messages.length} console messages, ${pages.length} pages` };
+}
+
+describe('alice’s account in Chromium: report, recovery key, changed identity', () => {
+  test('the test page is a signed-in matrix-js-sdk client whose session is stored the way Element Web stores it', async () => {
+    const stored = await element.evaluate(async () => ({
+      keys: Object.keys(localStorage).sort(),
+      hsUrl: localStorage.getItem('mx_hs_url'),
+      plainToken: localStorage.getItem('mx_access_token'),
+      dbs: (await indexedDB.databases()).map((d) => `${d.name}@${d.version}`),
+      syncing: (window as unknown as { matrixClient?: { isInitialSyncComplete(): boolean } }).matrixClient?.isInitialSyncComplete() ?? false,
+    }));
+    assert.ok(stored.syncing, 'the page’s client has not finished its first sync');
+    assert.equal(await element.locator('#status').innerText(), `Signed in as ${seeded.alice.userId} (ALICE1), syncing, joined to 3 rooms.`);
+    // Its sync delivered alice's rooms (the seeded "main", "history" and "plain").
+    await element.waitForFunction(() => (window as unknown as { matrixClient: { getRooms(): unknown[] } }).matrixClient.getRooms().length === 3, undefined, { timeout: 10_000 });
+    const names = await element.evaluate(() => (window as unknown as { matrixClient: { getRooms(): { name: string }[] } }).matrixClient.getRooms().map((r) => r.name).sort());
+    assert.deepEqual(names, ['history', 'main', 'plain']);
+    for (const k of ['mx_hs_url', 'mx_user_id', 'mx_device_id', 'mx_has_access_token', 'mx_has_pickle_key']) assert.ok(stored.keys.includes(k), `localStorage ${k}`);
+    assert.equal(stored.hsUrl, seeded.hs.baseUrl);
+    assert.equal(stored.plainToken, null, 'the token is in IndexedDB, encrypted, not in localStorage');
+    assert.ok(stored.dbs.includes('matrix-react-sdk@1'), stored.dbs.join(', '));
+  });
+
+  test('the report: the homeserver is confirmed once, then the findings for the seeded account', async () => {
+    const { alice, carol, hs } = seeded;
+    const tabId = await tabIdOf(b, element);
+    report = await openReportPage(b, `tabId=${tabId}`);
+    await report.waitForSelector('main[data-state="needs-confirmation"]', { timeout: 30_000 });
+    const facts = await report.locator('dl.facts dd').allInnerTexts();
+    assert.deepEqual(facts, [alice.userId, new URL(hs.baseUrl).origin]);
+    await shot(report, 'confirm-homeserver');
+
+    const t0 = performance.now();
+    await report.getByRole('button', { name: 'Yes, check my keys' }).click();
+    await report.waitForSelector('main[data-state="done"][data-screen="report"]', { timeout: 60_000 });
+    const clickToReport = performance.now() - t0;
+    const state = (await extensionStorage(b, 'session'))['auditState'] as { phase: string; tookMs?: number };
+    note(`click to report (confirm → report on screen): ${(clickToReport / 1000).toFixed(2)} s; the background's own measure (session read → report stored): ${state.tookMs} ms`);
+    assert.ok(clickToReport < 30_000, `the report took ${clickToReport} ms`);
+
+    // The summary: no anchor (no recovery key typed yet), so nothing is confirmed and the backup is not trusted.
+    assert.equal((await report.locator('#summary-title > span:last-child').innerText()).trim(), 'Nothing confirms that your identity is really yours');
+    assert.ok((await report.locator('.summary-more').innerText()).includes('Your key backup cannot be trusted'));
+    assert.match(await report.locator('.summary-meta').nth(1).innerText(), new RegExp(`${alice.userId}, session ALICE1`));
+    assert.equal(await sectionState(report, 'identity'), 'Not confirmed');
+
+    // The unverified session: ALICE3, never cross-signed.
+    assert.equal(await sessionRow(report, 'ALICE1').locator('.pill').innerText(), 'this session');
+    const alice3 = sessionRow(report, 'ALICE3');
+    assert.equal(await tagOf(alice3), 'Not verified');
+    assert.deepEqual(await codesIn(alice3), ['DEVICE_NOT_CROSS_SIGNED']);
+    for (const d of ['ALICE1', 'ALICE2']) assert.deepEqual(await codesIn(sessionRow(report, d)), [], `${d} has no finding of its own`);
+    assert.equal(await sectionState(report, 'sessions'), '3 not verified');
+
+    // The stale self-signing key: the seeded scenario has it on carol's CAROL2 (signed only by the
+    // self-signing key carol replaced), so it shows in the people section, on carol's row.
+    const carolRow = personRow(report, carol.userId);
+    assert.ok((await codesIn(carolRow)).includes('DEVICE_SIGNED_BY_STALE_KEY'), `carol's findings: ${(await codesIn(carolRow)).join(', ')}`);
+    assert.match(await carolRow.innerText(), /CAROL2[^\n]*not signed by them/);
+    assert.equal(await sectionState(report, 'people'), '4 not verified');
+
+    // The backup: signed by alice's master key and ALICE1, but nothing anchors them yet.
+    assert.equal(await sectionState(report, 'backup'), 'Not trusted');
+    assert.deepEqual(await codesIn(report.locator('#backup')), ['BACKUP_NOT_TRUSTED']);
+    assert.match(await report.locator('#backup').innerText(), new RegExp(`${seeded.sessions.inBackup.length} keys; none opened`));
+    assert.equal(await sectionState(report, 'secret-storage'), 'Set up');
+
+    await shot(report, 'report');
+    await report.emulateMedia({ colorScheme: 'dark' });
+    await shot(report, 'report-dark');
+    await report.emulateMedia({ colorScheme: 'light' });
+  });
+
+  test('the recovery-key screen: a wrong key, a mistyped key, the passphrase, the right key', async () => {
+    const { alice } = seeded;
+    await goTo(report, 'Recovery key');
+    await shot(report, 'recovery-key');
+
+    const wrong = await checkSecret(report, 'Recovery key', WRONG_KEY);
+    assert.equal(wrong.word, 'Wrong');
+    assert.match(wrong.text, /Wrong: this recovery key does not open your secret storage or your key backup\./);
+    await shot(report, 'recovery-key-wrong');
+
+    // One character of group 5 mistyped as a character no recovery key has.
+    const groups = alice.recoveryKey.split(' ');
+    const typo = [...groups.slice(0, 4), `0${(groups[4] as string).slice(1)}`, ...groups.slice(5)].join(' ');
+    const malformed = await checkSecret(report, 'Recovery key', typo);
+    assert.equal(malformed.word, 'Not a recovery key');
+    assert.match(malformed.text, /the problem is at character 21\./);
+    assert.match(malformed.text, /That is group 5, character 1 of the key as you typed it/);
+    await shot(report, 'recovery-key-malformed');
+
+    const pass = await checkSecret(report, 'Passphrase', alice.passphrase);
+    assert.equal(pass.word, 'Correct');
+    assert.match(pass.text, /Correct: this is your current passphrase\./);
+    note(`passphrase check (PBKDF2 in the popup's Worker): ${(pass.ms / 1000).toFixed(2)} s`);
+    await shot(report, 'recovery-key-passphrase');
+
+    const right = await checkSecret(report, 'Recovery key', alice.recoveryKey);
+    assert.equal(right.word, 'Correct');
+    assert.match(right.text, /Correct: this is your current recovery key\./);
+    assert.match(right.text, /It unlocks all 4 secrets in your secret storage\./);
+    assert.match(right.text, /It opens your current key backup\./);
+    assert.match(right.text, /Your identity is now confirmed by your recovery key\./);
+    await shot(report, 'recovery-key-right');
+
+    // The whole report with the key: identity verified, backup trusted.
+    await report.getByRole('button', { name: 'See the whole report with this result' }).click();
+    await report.waitForSelector('main[data-screen="report"]');
+    assert.match(await report.locator('.banner').innerText(), /This report includes the recovery key you checked\./);
+    assert.equal(await sectionState(report, 'identity'), 'Verified');
+    assert.equal(await sectionState(report, 'backup'), 'Trusted');
+    assert.match(await report.locator('#backup').innerText(), new RegExp(`${seeded.sessions.inBackup.length} keys`));
+    assert.equal(await tagOf(sessionRow(report, 'ALICE3')), 'Not verified');
+    await shot(report, 'report-with-recovery-key');
+
+    // The export screen: a redacted preview (IDs hashed by default), no token in it.
+    await goTo(report, 'Export');
+    const preview = await report.locator('pre.preview').innerText();
+    assert.ok(preview.length > 200, 'the export preview is empty');
+    assert.ok(!preview.includes(alice.userId), 'the preview shows alice’s user ID although IDs are hashed by default');
+    assert.ok(!preview.includes(alice.A1.accessToken), 'the access token is in the export preview');
+    await shot(report, 'export');
+    await goTo(report, 'Report');
+  });
+
+  test('after the checks, nothing of the key or the passphrase is in storage, IndexedDB, the console or the pages', async () => {
+    const list = needles();
+    // The scanner finds what it looks for (so an empty answer means something).
+    const group3 = seeded.alice.recoveryKey.split(' ')[2] as string;
+    assert.ok(traces([{ where: 'a probe', text: `failed at "${group3}"` }], list).length > 0, 'the scanner misses a lone group');
+    // Every context was watched: the service worker, the offscreen document and its Worker hear a probe.
+    const heard = await b.probeConsole();
+    for (const t of ['service_worker', 'background_page', 'worker']) assert.ok(heard.has(t), `the console collector does not hear a ${t} (heard: ${[...heard].join(', ')}; attached: ${[...b.attachedTypes].join(', ')})`);
+    const { all, counts } = await haystacks();
+    assert.ok(all.some((h) => h.where.includes('IndexedDB (') && h.where.includes('crosscheck')), 'the extension’s own database was not found');
+    assert.ok(b.messages.some((m) => m.where.startsWith(server.elementUrl)), 'no console message of the test page was collected');
+    note(`looked for ${list.length} traces in ${counts}`);
+    const perContext = new Map<string, number>();
+    for (const m of b.messages.filter((x) => !x.text.startsWith('crosscheck-e2e-console-probe'))) perContext.set(m.where.startsWith(server.elementUrl) ? 'the test page' : m.where, (perContext.get(m.where.startsWith(server.elementUrl) ? 'the test page' : m.where) ?? 0) + 1);
+    note(`console messages by context: ${[...perContext].map(([w, n]) => `${w}: ${n}`).join('; ')}`);
+    assert.deepEqual(traces(all, list), []);
+  });
+
+  test('carol resets her identity again: the next check says it changed since alice’s first audit', async () => {
+    const { carol, alice, hs } = seeded;
+    // The first audit pinned carol's master key (after her seeded reset); now she resets again.
+    const pinned = (await b.serviceWorker.evaluate(async (userId) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('crosscheck');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const rows = await new Promise<unknown[]>((resolve) => {
+        const r = db.transaction(['pins'], 'readonly').objectStore('pins').getAll();
+        r.onsuccess = () => resolve(r.result);
+      });
+      db.close();
+      return rows.filter((x) => (x as { userId: string }).userId === userId);
+    }, carol.userId)) as { masterKey: string; accepted: boolean }[];
+    assert.deepEqual(pinned.map((p) => [p.masterKey, p.accepted]), [[carol.masterKeyAfter, true]]);
+
+    await carol.C1.crypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(carol.C1) });
+    const api = clientApi(hs.baseUrl, alice.A1.accessToken);
+    await waitFor('carol’s third master key on the server', async () => {
+      const r = (await api('POST', '/keys/query', { device_keys: { [carol.userId]: [] } })) as { master_keys?: Record<string, { keys?: Record<string, string> }> };
+      const key = Object.values(r.master_keys?.[carol.userId]?.keys ?? {})[0];
+      return key !== undefined && key !== carol.masterKeyAfter;
+    });
+
+    await goTo(report, 'Report');
+    await markReport(report);
+    const t0 = performance.now();
+    await report.getByRole('button', { name: 'Check again' }).click();
+    // The homeserver was confirmed for alice already: no second confirmation.
+    await newReport(report);
+    assert.equal(await report.locator('main').getAttribute('data-state'), 'done');
+    note(`second audit (Check again → report): ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+
+    const changed = report.locator('#people .group', { has: report.locator('.group-title', { hasText: 'Identity changed' }) });
+    assert.equal(await changed.locator('li.row').count(), 1);
+    const carolRow = personRow(report, carol.userId);
+    assert.equal(await changed.locator('li.row .row-name').innerText(), carol.userId);
+    assert.ok((await codesIn(carolRow)).includes('IDENTITY_CHANGED'), (await codesIn(carolRow)).join(', '));
+    assert.equal(await sectionState(report, 'people'), 'Needs a look');
+    await shot(report, 'report-identity-changed');
+  });
+
+  test('and still nothing of the key or the passphrase anywhere after the second audit', async () => {
+    const { all } = await haystacks();
+    assert.deepEqual(traces(all, needles()), []);
+  });
+});
