@@ -11,5 +11,6 @@ import { otherUsers } from './otherUsers.ts';
 import { localStore } from './localStore.ts';
 import { keyBackup } from './keyBackup.ts';
 import { secretStorage } from './secretStorage.ts';
+import { sessionsNotBackedUp } from './sessionsNotBackedUp.ts';
 
-export const CHECKS: readonly Check[] = [keysQueryResponse, crossSigningKeys, ownIdentity, devices, otherUsers, localStore, keyBackup, secretStorage];
+export const CHECKS: readonly Check[] = [keysQueryResponse, crossSigningKeys, ownIdentity, devices, otherUsers, localStore, keyBackup, sessionsNotBackedUp, secretStorage];

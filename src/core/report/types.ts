@@ -75,6 +75,8 @@ export const FINDING_CODES = [
   'BACKUP_SESSIONS_UNAUTHENTICATED',
   /** Own identity is anchored only by a flag in the page-writable client store. */
   'OWN_IDENTITY_ANCHORED_BY_CLIENT_STORE',
+  /** Message keys this browser holds that its client has not uploaded to the key backup (count per room). */
+  'SESSIONS_NOT_BACKED_UP',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 

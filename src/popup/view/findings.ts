@@ -61,6 +61,7 @@ export const WHY_IT_MATTERS: Readonly<Record<FindingCode, string>> = {
   SECRET_STORAGE_KEY_UNCHECKABLE: 'Without a check value, a wrong key is only noticed when a secret fails to open.',
   BACKUP_SESSIONS_UNAUTHENTICATED: 'In this kind of backup anyone who knows the public key can add entries, so the server could slip in message keys of its own.',
   OWN_IDENTITY_ANCHORED_BY_CLIENT_STORE: 'The page itself could have written that flag, so it proves less than your recovery key or a private key held by this browser.',
+  SESSIONS_NOT_BACKED_UP: 'Message keys that are only in this browser are lost with it: if its data is cleared before the client uploads them, those messages can never be decrypted again.',
 };
 
 export interface FindingView {

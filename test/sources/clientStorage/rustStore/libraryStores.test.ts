@@ -235,6 +235,8 @@ describe('rust crypto store written by matrix-sdk-crypto-wasm', () => {
         assert.ok(!codes.includes('LOCAL_CROSS_SIGNING_KEYS_MISMATCH'));
         assert.ok(!codes.includes('LOCAL_CROSS_SIGNING_KEYS_MISSING'));
         assert.ok(!codes.includes('OWN_DEVICE_KEYS_MISMATCH'));
+        const pending = r.value.findings.find((f) => f.code === 'SESSIONS_NOT_BACKED_UP');
+        assert.equal(pending?.evidence['total'], b.store.library.roomKeyCounts.total - b.store.library.roomKeyCounts.backedUp, codes.join(', '));
         const own = r.value.users.find((u) => u.userId === USER);
         assert.equal(own?.identity, 'verified');
         const bob = r.value.users.find((u) => u.userId === BOB);
