@@ -50,7 +50,7 @@ export const otherUsers: Check = {
             severity: u.verificationLost ? 'warning' : 'info',
             userId: u.userId,
             message: u.verificationLost
-              ? `You verified ${u.userId} before, but that verification no longer holds (your own identity was probably reset since).`
+              ? `You verified ${u.userId} before, but that verification no longer holds: your signature on their identity is gone or no longer valid (after a reset of your own identity, for example).`
               : model.own.identity === 'verified' || u.ourSignatureOnMaster !== 'valid'
                 ? `You have not verified ${u.userId}.`
                 : `You signed ${u.userId}'s identity, but your own identity is not confirmed, so that signature cannot be relied on yet.`,

@@ -273,6 +273,10 @@ function memoryOf(snap: Snapshot, userId: string, current: Uint8Array, isOwn: bo
   const local = snap.local?.identities[userId];
   if (local?.masterKey !== undefined && (local.verified === true || local.previouslyVerified === true) && !sameKey(local.masterKey, current))
     return { source: 'previously-verified', previousMasterKey: local.masterKey };
+  // The client's own pin (rust-sdk keeps the key it last accepted): a different key now is a
+  // change the client itself would flag ("pin violation").
+  if (local?.pinnedMasterKey !== undefined && !sameKey(local.pinnedMasterKey, current))
+    return { source: local.previouslyVerified === true ? 'previously-verified' : 'pin', previousMasterKey: local.pinnedMasterKey };
   if (isOwn) {
     const cached = snap.local?.crossSigning?.master;
     if (typeof cached === 'string' && !sameKey(cached, current)) return { source: 'local-private-key', previousMasterKey: cached };
