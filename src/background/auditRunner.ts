@@ -7,10 +7,10 @@
 import { type Result, ok, err } from '../core/result.ts';
 import type { Report } from '../core/report/types.ts';
 import type { MessageError } from '../protocol/messages.ts';
-import type { WorkerAuditRequest, WorkerReply } from '../protocol/worker.ts';
+import type { ClientStoreInput, WorkerAuditRequest, WorkerReply } from '../protocol/worker.ts';
 import type { Browser } from '../platform/browser.ts';
 
-export type RunAudit = (snapshotJson: string, now: string) => Promise<Result<Report, MessageError>>;
+export type RunAudit = (snapshotJson: string, now: string, clientStore?: ClientStoreInput) => Promise<Result<Report, MessageError>>;
 
 let counter = 0;
 const nextId = () => `audit-${Date.now()}-${++counter}`;
@@ -37,11 +37,11 @@ export function workerRunner(workerUrl: string): RunAudit {
     }
     return worker;
   };
-  return (snapshotJson, now) =>
+  return (snapshotJson, now, clientStore) =>
     new Promise((resolve) => {
       const id = nextId();
       pending.set(id, (r) => resolve(toResult(r)));
-      const req: WorkerAuditRequest = { kind: 'audit', id, snapshotJson, now };
+      const req: WorkerAuditRequest = { kind: 'audit', id, snapshotJson, now, ...(clientStore ? { clientStore } : {}) };
       get().postMessage(req);
     });
 }
@@ -58,9 +58,9 @@ export function offscreenRunner(browser: typeof Browser): RunAudit {
       .finally(() => (creating = undefined));
     await creating;
   };
-  return async (snapshotJson, now) => {
+  return async (snapshotJson, now, clientStore) => {
     await ensure();
-    const req: WorkerAuditRequest = { kind: 'audit', id: nextId(), snapshotJson, now };
+    const req: WorkerAuditRequest = { kind: 'audit', id: nextId(), snapshotJson, now, ...(clientStore ? { clientStore } : {}) };
     const reply = (await browser.runtime.sendMessage({ target: 'offscreen', request: req })) as WorkerReply | undefined;
     return toResult(reply);
   };

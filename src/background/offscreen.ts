@@ -14,7 +14,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Browser.Runtime
   if (typeof message !== 'object' || message === null || (message as { target?: unknown }).target !== 'offscreen') return undefined;
   const req = validateWorkerRequest((message as { request?: unknown }).request, 'request');
   if (!req.ok || req.value.secret !== undefined) return undefined; // secrets never come through the background
-  return run(req.value.snapshotJson, req.value.now).then(
+  return run(req.value.snapshotJson, req.value.now, req.value.clientStore).then(
     (result): WorkerReply => ({ id: req.value.id, result: result.ok ? result : { ok: false, error: { code: 'internal', message: result.error.message } } }),
   );
 });

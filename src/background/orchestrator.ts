@@ -12,6 +12,7 @@ import { type Result, ok, err } from '../core/result.ts';
 import type { Report } from '../core/report/types.ts';
 import type { JsonObject } from '../core/json/strictJson.ts';
 import type { ClientSession } from '../protocol/session.ts';
+import type { ClientStoreInput } from '../protocol/worker.ts';
 import type { AuditState, Envelope, MessageError, PinRecord, Reply, Requests, RequestType } from '../protocol/messages.ts';
 import { checkClientSession, matchWhoami } from '../sources/clientStorage/elementSession.ts';
 import { writeLosslessJson } from '../core/json/writeJson.ts';
@@ -34,7 +35,9 @@ export interface BackgroundDeps {
   /** Runs the session reader in the tab's top frame and validates what it returns. */
   readSession(tabId: number): Promise<Result<ClientSession, MessageError>>;
   capture(session: ClientSession, onStep: (step: string) => void): Promise<Result<JsonObject, MessageError>>;
-  runAudit(snapshotJson: string, now: string): Promise<Result<Report, MessageError>>;
+  /** Copies the client's own crypto store (issue 5); never fails: an unreadable store says why. */
+  readClientStore(tabId: number): Promise<ClientStoreInput>;
+  runAudit(snapshotJson: string, now: string, clientStore?: ClientStoreInput): Promise<Result<Report, MessageError>>;
   demoSnapshotJson(): Promise<string>;
   approvals: Approvals;
   pins: PinStore;
@@ -55,14 +58,14 @@ export function createOrchestrator(deps: BackgroundDeps) {
     return s;
   };
 
-  async function auditSnapshot(snapshot: JsonObject, source: 'tab' | 'demo', started: number, homeserverOrigin?: string): Promise<AuditState> {
+  async function auditSnapshot(snapshot: JsonObject, source: 'tab' | 'demo', started: number, homeserverOrigin?: string, clientStore?: ClientStoreInput): Promise<AuditState> {
     const userIds = userIdsOf(snapshot);
     // Identity pins from our own database (TOFU): the snapshot carries them to core.
     const withPins = { ...snapshot, pins: { ...(snapshot['pins'] as object | undefined), ...(source === 'tab' ? await deps.pins.pinsFor(userIds) : {}) } };
     // Lossless: a float or huge integer in a signed object must reach the Worker as written.
     const json = writeLosslessJson(withPins);
     await setState({ phase: 'running', step: 'Checking signatures and keys' });
-    const report = await deps.runAudit(json, deps.now().toISOString());
+    const report = await deps.runAudit(json, deps.now().toISOString(), clientStore);
     if (!report.ok) return setState({ phase: 'error', error: report.error });
     if (source === 'tab') await deps.pins.record(masterKeysOf(report.value), deps.now().toISOString());
     await deps.state.setSnapshot(json);
@@ -136,7 +139,10 @@ export function createOrchestrator(deps: BackgroundDeps) {
     // The token must belong to the user and device the page shows as signed in.
     const who = matchWhoami(checked.value, { userId: String(captured.value['userId']), deviceId: String(captured.value['deviceId']) });
     if (!who.ok) return setState({ phase: 'error', error: { code: 'capture-failed', message: `Nothing was checked: ${who.error.message}.` } });
-    return auditSnapshot(captured.value, 'tab', started, origin);
+    await setState({ phase: 'running', step: "Reading this browser's client store" });
+    // The pickle key in it goes only to the Worker, which decodes the store and drops it.
+    const clientStore = await deps.readClientStore(tabId);
+    return auditSnapshot(captured.value, 'tab', started, origin, clientStore);
   }
 
   return {

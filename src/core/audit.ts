@@ -77,6 +77,7 @@ export async function audit(input: JsonValue, options: AuditOptions): Promise<Re
       recoveryKey: secrets.recoveryKey,
       findings,
       notChecked: notChecked(snap, model, options),
+      ...(snap.local ? { clientStore: { client: snap.local.client ?? 'client store' } } : {}),
     });
   } finally {
     wipe(secrets?.backupPrivateKey, options.secret?.text);
@@ -146,7 +147,12 @@ function notChecked(snap: Snapshot, model: TrustModel, options: AuditOptions): s
   if (snap.keyBackup && !snap.keyBackupSessions) out.push('backed-up message keys: the snapshot has no /room_keys/keys data');
   if (snap.accountData === undefined) out.push('secret storage: the snapshot has no account data');
   if (!options.secret) out.push('recovery key: none was given, so secrets could not be decrypted');
-  if (!snap.local) out.push("this browser's client store: not read, so this session's own keys, cached private keys and earlier verifications were not compared");
+  if (!snap.local)
+    out.push(
+      snap.localUnavailable
+        ? `this browser's client store: ${snap.localUnavailable}`
+        : "this browser's client store: not read, so this session's own keys, cached private keys and earlier verifications were not compared",
+    );
   if (!snap.devices) out.push('session names and non-encrypting sessions: the snapshot has no /devices data');
   if (model.anchor === 'none' && model.own.master.kind === 'ok') out.push('whether your identity is really yours: no anchor (recovery key, cached private key or local device signature)');
   return out;

@@ -14,6 +14,19 @@ export interface WorkerAuditRequest {
   /** ISO time of the audit (core has no clock). */
   readonly now: string;
   readonly secret?: { readonly kind: 'recovery-key' | 'passphrase'; readonly text: Uint8Array };
+  /**
+   * What the client's own crypto store holds (issue 5): the raw records the injected reader copied,
+   * as JSON text, and Element's pickle key to decrypt them (sensitive: decoded in the Worker only,
+   * then dropped). Decoded into the snapshot's `local` part before the audit.
+   */
+  readonly clientStore?: ClientStoreInput;
+}
+
+export interface ClientStoreInput {
+  readonly dumpJson?: string;
+  readonly pickleKey?: string;
+  /** Why the store could not be read, when it could not (shown as "not checked"). */
+  readonly unavailable?: string;
 }
 
 export interface WorkerError {
@@ -34,4 +47,5 @@ export const validateWorkerRequest: Check<WorkerAuditRequest> = object({
   snapshotJson: str(MAX_SNAPSHOT_CHARS),
   now: str(40),
   secret: optional(object({ kind: literal('recovery-key', 'passphrase'), text: bytes(4096) })),
+  clientStore: optional(object({ dumpJson: optional(str(MAX_SNAPSHOT_CHARS)), pickleKey: optional(str(200)), unavailable: optional(str(1000)) })),
 });

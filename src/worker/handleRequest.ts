@@ -8,7 +8,10 @@ import { audit } from '../core/audit.ts';
 import { parseStrictJson, describeJsonError } from '../core/json/strictJson.ts';
 import type { Ed25519Equation } from '../core/crypto/ed25519Policy.ts';
 import type { Pbkdf2Sha512 } from '../core/crypto/pbkdf2.ts';
-import { validateWorkerRequest, type WorkerReply } from '../protocol/worker.ts';
+import { validateWorkerRequest, type WorkerReply, type ClientStoreInput } from '../protocol/worker.ts';
+import { isJsonObject, type JsonObject, type JsonValue } from '../core/json/strictJson.ts';
+import { readLocalView } from '../sources/clientStorage/rustStore/localView.ts';
+import { webCryptoPbkdf2Sha256 } from '../sources/clientStorage/rustStore/webCryptoPbkdf2.ts';
 
 export interface WorkerPlatform {
   readonly pbkdf2?: Pbkdf2Sha512;
@@ -28,13 +31,14 @@ export async function handleWorkerRequest(data: unknown, platform: WorkerPlatfor
     wipeIncomingSecret(data);
     return { id, result: err({ code: 'bad-request', message: req.error }) };
   }
-  const { snapshotJson, now, secret } = req.value;
+  const { snapshotJson, now, secret, clientStore } = req.value;
   try {
     const when = new Date(now);
     if (Number.isNaN(when.getTime())) return { id, result: err({ code: 'bad-request', message: 'request.now is not a date' }) };
     const parsed = parseStrictJson(snapshotJson);
     if (!parsed.ok) return { id, result: err({ code: 'bad-snapshot', message: `the snapshot is not valid JSON: ${describeJsonError(parsed.error)}` }) };
-    const report = await audit(parsed.value, { now: when, ...(secret ? { secret } : {}), ...(platform.pbkdf2 ? { pbkdf2: platform.pbkdf2 } : {}), ...(platform.ed25519 ? { ed25519: platform.ed25519 } : {}) });
+    const snapshot = clientStore ? await withLocal(parsed.value, clientStore) : parsed.value;
+    const report = await audit(snapshot, { now: when, ...(secret ? { secret } : {}), ...(platform.pbkdf2 ? { pbkdf2: platform.pbkdf2 } : {}), ...(platform.ed25519 ? { ed25519: platform.ed25519 } : {}) });
     return { id, result: report.ok ? ok(report.value) : err({ code: 'bad-snapshot', message: report.error.message }) };
   } catch (e) {
     return { id, result: err({ code: 'internal', message: `internal error: ${e instanceof Error ? e.message : String(e)}` }) };
@@ -43,3 +47,31 @@ export async function handleWorkerRequest(data: unknown, platform: WorkerPlatfor
     wipeIncomingSecret(data);
   }
 }
+
+/**
+ * Decodes the client store into the snapshot's `local` part (it overrides any `local` already
+ * there). When the store cannot be read, the snapshot says why instead, and the audit lists it as
+ * not checked — never a guess.
+ */
+async function withLocal(snapshot: JsonValue, store: ClientStoreInput): Promise<JsonValue> {
+  if (!isJsonObject(snapshot)) return snapshot;
+  const out: JsonObject = { ...snapshot };
+  if (store.unavailable !== undefined || store.dumpJson === undefined) {
+    out['localUnavailable'] = store.unavailable ?? 'the client store was not read';
+    return out;
+  }
+  let dump: unknown;
+  try {
+    dump = JSON.parse(store.dumpJson) as unknown;
+  } catch {
+    out['localUnavailable'] = 'the client store could not be read (its records were not valid JSON)';
+    return out;
+  }
+  const userId = typeof snapshot['userId'] === 'string' ? snapshot['userId'] : undefined;
+  const deviceId = typeof snapshot['deviceId'] === 'string' ? snapshot['deviceId'] : undefined;
+  const local = await readLocalView(dump, store.pickleKey ?? null, { ...(userId ? { userId } : {}), ...(deviceId ? { deviceId } : {}), pbkdf2: webCryptoPbkdf2Sha256 });
+  if (!local.ok) out['localUnavailable'] = local.error.message;
+  else out['local'] = local.value.local as unknown as JsonObject;
+  return out;
+}
+

@@ -57,6 +57,7 @@ function setup(over: Partial<BackgroundDeps> & { session?: ClientSession; snapsh
   const approvals: { origin: string; userId: string }[] = [];
   const captures: ClientSession[] = [];
   const badges: (string | undefined)[] = [];
+  const clientStores: unknown[] = [];
   const pins = memoryPins();
   const deps: BackgroundDeps = {
     readSession: async () => ok(session),
@@ -64,7 +65,9 @@ function setup(over: Partial<BackgroundDeps> & { session?: ClientSession; snapsh
       captures.push(s);
       return ok(snapshot);
     },
-    runAudit: async (json, now) => {
+    readClientStore: async () => ({ unavailable: 'there is no client crypto store on this page' }),
+    runAudit: async (json, now, clientStore) => {
+      clientStores.push(clientStore);
       const parsed = parseStrictJson(json);
       assert.ok(parsed.ok);
       const r = await audit(parsed.value, { now: new Date(now) });
@@ -87,7 +90,7 @@ function setup(over: Partial<BackgroundDeps> & { session?: ClientSession; snapsh
     allowLoopbackHttp: false,
     ...over,
   };
-  return { o: createOrchestrator(deps), states, approvals, captures, badges, pins, getSnapshot: () => snapshotJson };
+  return { o: createOrchestrator(deps), states, approvals, captures, badges, pins, clientStores, getSnapshot: () => snapshotJson };
 }
 
 describe('background/orchestrator', () => {
@@ -113,6 +116,14 @@ describe('background/orchestrator', () => {
     // The next click goes straight through.
     const again = await t.o.handle({ type: 'audit-tab', payload: { tabId: 7 } });
     assert.ok(again.ok && (again.value as AuditState).phase === 'done');
+  });
+
+  it('reads the client store after the capture and hands it to the audit (never for the demo)', async () => {
+    const t = setup();
+    await t.o.handle({ type: 'confirm-homeserver', payload: { tabId: 7, homeserverOrigin: 'https://matrix.example.org' } });
+    assert.deepEqual(t.clientStores, [{ unavailable: 'there is no client crypto store on this page' }]);
+    await t.o.handle({ type: 'load-demo', payload: {} });
+    assert.equal(t.clientStores[1], undefined);
   });
 
   it('refuses when the homeserver changed between the prompt and the confirmation (H1)', async () => {

@@ -159,4 +159,9 @@ export interface Report {
   readonly findings: Finding[];
   /** Checks that could not run for lack of data, in words ("key backup: no data in the snapshot"). */
   readonly notChecked: string[];
+  /**
+   * Present when facts came from this browser's client store (the snapshot's `local` part): which
+   * store. Verdicts that rest on it are "per this browser's client store" (security.md D4).
+   */
+  readonly clientStore?: { readonly client: string };
 }

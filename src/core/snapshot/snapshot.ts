@@ -62,6 +62,8 @@ export interface Snapshot {
   readonly keyBackupSessions?: JsonObject;
   readonly accountData?: JsonObject;
   readonly local?: LocalView;
+  /** Extension: why this browser's client store could not be read (reported as not checked). */
+  readonly localUnavailable?: string;
   readonly pins: Readonly<Record<string, Pin>>;
 }
 
@@ -123,6 +125,7 @@ export function readSnapshot(input: JsonValue): Result<Snapshot, SnapshotError> 
     ...(sessions.value ? { keyBackupSessions: sessions.value } : {}),
     ...(accountData.value ? { accountData: accountData.value } : {}),
     ...(local.value ? { local: local.value } : {}),
+    ...(typeof input['localUnavailable'] === 'string' ? { localUnavailable: input['localUnavailable'].slice(0, 1000) } : {}),
     pins: pins.value,
   });
 }

@@ -20,6 +20,7 @@ import { Section } from '../components/Section.tsx';
 import { Tag, ToneMark } from '../components/Tag.tsx';
 import { Fingerprint } from '../components/Fingerprint.tsx';
 import { FindingList } from '../components/FindingItem.tsx';
+import { safeText } from '../view/safeText.ts';
 import { IdentityHistory, type HistoryApi } from '../components/IdentityHistory.tsx';
 
 const TONE_LABEL = { ok: 'fine', warning: 'warning', error: 'problem', info: 'note' } as const;
@@ -89,6 +90,11 @@ export function ReportScreen({ report, secretKind, sourceNote, onCheckKey, histo
               {id.anchor.word}.
             </p>
             <p class="muted">{id.anchor.detail}</p>
+            {report.clientStore && report.anchor !== 'recovery-key' && report.anchor !== 'none' ? (
+              <p class="muted" data-testid="client-store-label">
+                Per this browser&rsquo;s client store ({safeText(report.clientStore.client, 80)}): the page itself can write that store, so a recovery-key check is the stronger proof.
+              </p>
+            ) : null}
             {id.anchor.tone !== 'ok' || report.anchor !== 'recovery-key' ? (
               <p>
                 <button type="button" class="link-button" onClick={onCheckKey}>

@@ -1,0 +1,55 @@
+/**
+ * The Worker decodes the client's own crypto store (issue 5) before the audit: a store written by
+ * matrix-sdk-crypto-wasm 18.9.0 itself, read by the injected reader from its source text in another
+ * realm, handed over as the background hands it (dump JSON + Element's pickle key).
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { handleWorkerRequest } from '../../src/worker/handleRequest.ts';
+import { buildStore, USER, DEVICE, type BuiltStore } from '../sources/clientStorage/rustStore/fixtures/buildStore.ts';
+import { runReaderInPage } from '../sources/clientStorage/rustStore/pageRealm.ts';
+import { newOrigin, elementLogin, closeElement } from '../content/elementWebStorage.ts';
+
+describe('worker/handleRequest with a client store', () => {
+  let store: BuiltStore;
+  let read: { ok: boolean; value?: { pickleKey: string | null; dump: unknown } };
+  before(async () => {
+    const origin = newOrigin();
+    const { pickleKey } = await elementLogin(origin, { homeserverUrl: 'https://matrix.example.org', userId: USER, deviceId: DEVICE, accessToken: 'syt_x_token_0123456789' });
+    closeElement(origin);
+    store = await buildStore({ name: 'worker-18.9.0-key', creator: '18.9.0', mode: 'key' }, { factory: origin.indexedDB, ...(pickleKey ? { pickleKey } : {}) });
+    read = (await runReaderInPage({ localStorage: origin.localStorage, indexedDB: store.factory as unknown as IDBFactory })) as typeof read;
+    assert.ok(read.ok && read.value);
+  });
+
+  const snapshotJson = () => JSON.stringify({ format: 'crosscheck-snapshot/1', userId: USER, deviceId: DEVICE, keysQuery: store.keysQuery });
+
+  it('decodes the store into local, anchors on the cached master key and says where the facts came from', async () => {
+    const r = await handleWorkerRequest(
+      { kind: 'audit', id: 'c1', snapshotJson: snapshotJson(), now: '2026-12-04T15:00:00Z', clientStore: { dumpJson: JSON.stringify(read.value?.dump), pickleKey: read.value?.pickleKey ?? undefined } },
+      {},
+    );
+    assert.ok(r.result.ok, r.result.ok ? '' : r.result.error.message);
+    assert.equal(r.result.value.anchor, 'local-private-key');
+    assert.match(r.result.value.clientStore?.client ?? '', /rust-crypto store/);
+    assert.ok(r.result.value.findings.some((f) => f.code === 'SESSIONS_NOT_BACKED_UP'));
+    assert.ok(!r.result.value.notChecked.some((n) => n.startsWith("this browser's client store")));
+  });
+
+  it('with the wrong pickle key reports the store as not checked, never a wrong reading', async () => {
+    const r = await handleWorkerRequest(
+      { kind: 'audit', id: 'c2', snapshotJson: snapshotJson(), now: '2026-12-04T15:00:00Z', clientStore: { dumpJson: JSON.stringify(read.value?.dump), pickleKey: 'A'.repeat(43) } },
+      {},
+    );
+    assert.ok(r.result.ok);
+    assert.equal(r.result.value.anchor, 'none');
+    assert.equal(r.result.value.clientStore, undefined);
+    assert.ok(r.result.value.notChecked.some((n) => n.startsWith("this browser's client store:")), r.result.value.notChecked.join(' | '));
+  });
+
+  it('passes on why the store could not be read', async () => {
+    const r = await handleWorkerRequest({ kind: 'audit', id: 'c3', snapshotJson: snapshotJson(), now: '2026-12-04T15:00:00Z', clientStore: { unavailable: 'unsupported store version 108' } }, {});
+    assert.ok(r.result.ok);
+    assert.ok(r.result.value.notChecked.includes("this browser's client store: unsupported store version 108"));
+  });
+});
