@@ -5,16 +5,11 @@
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import type { TrustModel } from '../trust/model.ts';
 import type { BackupModel } from '../backup/backupTrust.ts';
+import type { BackupSessionCounts } from '../backup/sessions.ts';
 import type { Finding } from '../report/types.ts';
 
-export interface SessionCounts {
-  readonly total: number;
-  readonly decrypted: number;
-  readonly failed: number;
-  readonly wrongKey: number;
-  readonly corrupt: number;
-  readonly idMismatch: number;
-}
+/** Backup session counts, as backup/sessions.ts computes them. */
+export type SessionCounts = BackupSessionCounts;
 
 export interface AuditContext {
   readonly snapshot: Snapshot;
