@@ -87,6 +87,8 @@ function rebuild(r: Report, dropNames: boolean, t: Rewrite): Report {
     recoveryKey: recoveryKey(r.recoveryKey),
     findings: r.findings.map((f) => finding(f, t)),
     notChecked: r.notChecked.map(t),
+    // Which kind of store the local facts came from ("element-web rust-crypto store v107"): no ID in it.
+    ...(r.clientStore ? { clientStore: { client: r.clientStore.client } } : {}),
   };
 }
 
