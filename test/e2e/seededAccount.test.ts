@@ -114,11 +114,13 @@ async function clickToReport(page: Page, button: Locator): Promise<number> {
     const t: { click?: number; done?: number } = {};
     (window as unknown as { e2eTiming: typeof t }).e2eTiming = t;
     const old = document.querySelector('main .report');
+    let ran = false;
     document.addEventListener('click', () => void (t.click ??= performance.now()), { capture: true, once: true });
     new MutationObserver((_, observer) => {
-      const main = document.querySelector('main');
+      const state = document.querySelector('main')?.dataset['state'];
+      if (state === 'running') ran = true;
       const report = document.querySelector('main[data-state="done"] .report');
-      if ((report !== null && report !== old) || main?.dataset['state'] === 'error' || main?.dataset['state'] === 'needs-confirmation') {
+      if ((report !== null && report !== old) || (ran && (state === 'error' || state === 'needs-confirmation'))) {
         t.done = performance.now();
         observer.disconnect();
       }
@@ -177,6 +179,32 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     assert.equal(stored.hsUrl, seeded.hs.baseUrl);
     assert.equal(stored.plainToken, null, 'the token is in IndexedDB, encrypted, not in localStorage');
     assert.ok(stored.dbs.includes('matrix-react-sdk@1'), stored.dbs.join(', '));
+    // In matrix-react-sdk: the token encrypted (tokens.ts), the pickle key under a non-extractable AES-GCM key (pickling.ts).
+    const idb = await element.evaluate(
+      (ids) =>
+        new Promise<{ token: string[]; pickle: string[]; extractable: boolean | undefined; algorithm: string | undefined }>((resolve, reject) => {
+          const open = indexedDB.open('matrix-react-sdk');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction(['account', 'pickleKey'], 'readonly');
+            const token = tx.objectStore('account').get('mx_access_token');
+            const pickle = tx.objectStore('pickleKey').get(ids);
+            tx.oncomplete = () => {
+              db.close();
+              const key = (pickle.result as { cryptoKey?: CryptoKey } | undefined)?.cryptoKey;
+              resolve({
+                token: Object.keys((token.result as object | undefined) ?? {}).sort(),
+                pickle: Object.keys((pickle.result as object | undefined) ?? {}).sort(),
+                extractable: key?.extractable,
+                algorithm: key?.algorithm.name,
+              });
+            };
+          };
+        }),
+      [seeded.alice.userId, 'ALICE1'],
+    );
+    assert.deepEqual(idb, { token: ['ciphertext', 'iv', 'mac'], pickle: ['cryptoKey', 'encrypted', 'iv'], extractable: false, algorithm: 'AES-GCM' });
   });
 
   test('the report: the homeserver is confirmed once, then the findings for the seeded account', async () => {
@@ -283,6 +311,7 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
 
   test('after the checks, nothing of the key or the passphrase is in storage, IndexedDB, the console or the pages', async () => {
     const list = needles();
+    assert.deepEqual(privateKeys.map((k) => k.name).sort(), ["alice's backup.key", "alice's cross_signing.master_key", "alice's cross_signing.self_signing_key", "alice's cross_signing.user_signing_key"]);
     // The scanner finds what it looks for (so an empty answer means something).
     const group3 = seeded.alice.recoveryKey.split(' ')[2] as string;
     assert.ok(traces([{ where: 'a probe', text: `failed at "${group3}"` }], list).length > 0, 'the scanner misses a lone group');

@@ -19,6 +19,9 @@
  */
 import type { BrowserContext, ConsoleMessage, Page, Worker as PwWorker, CDPSession } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 interface ChromiumModule {
   launchWithExtension(dir: string, opts?: { headless?: boolean; userDataDir?: string }): Promise<{ context: BrowserContext; extensionId: string; serviceWorker: PwWorker }>;
@@ -219,7 +222,9 @@ async function collectCdp(cdp: CDPSession, log: (m: LoggedMessage) => void, pend
 /** Launches Chromium (headless) with dist/chrome-test and starts collecting every console message. */
 export async function launchExtension(): Promise<Launched> {
   const mod = (await import(new URL('../../../scripts/chromium.mjs', import.meta.url).href)) as ChromiumModule;
-  const { context, extensionId, serviceWorker } = await mod.launchWithExtension(extensionDir, { headless: true });
+  // Our own profile folder, removed on close (launchWithExtension would leave its temporary one behind).
+  const userDataDir = mkdtempSync(join(tmpdir(), 'crosscheck-e2e-chromium-'));
+  const { context, extensionId, serviceWorker } = await mod.launchWithExtension(extensionDir, { headless: true, userDataDir });
   const messages: LoggedMessage[] = [];
   const pending = new Set<Promise<unknown>>();
   const attachedTypes = new Set<string>();
@@ -261,7 +266,10 @@ export async function launchExtension(): Promise<Launched> {
       await settle();
       return new Set(messages.filter((m) => m.text.startsWith(marker)).map((m) => m.text.slice(marker.length + 1).split(' ')[0] as string));
     },
-    close: () => context.close(),
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
   };
 }
 
