@@ -7,9 +7,10 @@
  * session read from the page, the keys captured from Synapse, the audit run in the offscreen
  * document's Worker, the report shown.
  *
- * The tests run in order and share one browser: report → recovery key → nothing of it kept or
- * logged → carol resets her identity again → the second audit says it changed. Screenshots go
- * to test-output/e2e/.
+ * The tests run in order and share one browser: report → recovery key → nothing of it kept,
+ * logged or sent (security.md F9) → carol resets her identity again → the second audit says it
+ * changed → the page names another homeserver (H1) → the page has no channel to us (H3). The
+ * token's path is checked on the way (H7). Screenshots go to test-output/e2e/.
  */
 import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -156,8 +157,13 @@ async function haystacks(): Promise<{ all: Haystack[]; counts: string }> {
     { where: `the extension's IndexedDB (${dump.databases.join(', ')})`, text: dump.indexedDB },
     ...b.messages.map((m) => ({ where: `a console ${m.type} message of ${m.where}`, text: m.text })),
     ...pages,
+    // Nothing of it may leave the browser either.
+    ...b.requests.map((r) => ({ where: `a request from ${r.from} to ${new URL(r.url).origin}`, text: `${r.url} ${JSON.stringify(r.headers)} ${r.body ?? ''}` })),
   ];
-  return { all, counts: `${dump.storage.length} characters of storage, ${dump.indexedDB.length} of IndexedDB (${dump.databases.join(', ')}), ${b.messages.length} console messages, ${pages.length} pages` };
+  return {
+    all,
+    counts: `${dump.storage.length} characters of storage, ${dump.indexedDB.length} of IndexedDB (${dump.databases.join(', ')}), ${b.messages.length} console messages, ${pages.length} pages, ${b.requests.length} requests`,
+  };
 }
 
 describe('alice’s account in Chromium: report, recovery key, changed identity', () => {
@@ -207,7 +213,7 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     assert.deepEqual(idb, { token: ['ciphertext', 'iv', 'mac'], pickle: ['cryptoKey', 'encrypted', 'iv'], extractable: false, algorithm: 'AES-GCM' });
   });
 
-  test('the report: the homeserver is confirmed once, then the findings for the seeded account', async () => {
+  test('the report: nothing is sent before the homeserver is confirmed, the token only in its Authorization header (H7), then the findings for the seeded account', async () => {
     const { alice, carol, hs } = seeded;
     const tabId = await tabIdOf(b, element);
     report = await openReportPage(b, `tabId=${tabId}`);
@@ -216,12 +222,28 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     assert.deepEqual(facts, [alice.userId, new URL(hs.baseUrl).origin]);
     await shot(report, 'confirm-homeserver');
 
+    await b.settle();
+    const hsOrigin = new URL(hs.baseUrl).origin;
+    const fromBackground = () => b.requests.filter((r) => r.from.startsWith('service worker') && r.url.startsWith('http'));
+    assert.deepEqual(fromBackground(), [], 'the background asked the homeserver before the user confirmed it');
     const ms = await clickToReport(report, report.getByRole('button', { name: 'Yes, check my keys' }));
     assert.equal(await report.locator('main').getAttribute('data-state'), 'done', await report.locator('main').innerText());
     assert.equal(await report.locator('main').getAttribute('data-screen'), 'report');
     const state = (await extensionStorage(b, 'session'))['auditState'] as { phase: string; tookMs?: number };
     note(`click to report (confirm → report on screen, measured in the page): ${Math.round(ms)} ms; the background's own measure (session read → report stored): ${state.tookMs} ms`);
     assert.ok(ms < 30_000, `the report took ${ms} ms`);
+
+    // H7: the token went only in the Authorization header, only to the confirmed homeserver, never in a URL.
+    await b.settle();
+    const sent = fromBackground();
+    assert.ok(sent.length >= 4, `the background made ${sent.length} requests to the homeserver (is Playwright seeing service-worker requests?)`);
+    for (const r of sent) {
+      assert.equal(new URL(r.url).origin, hsOrigin, `a request went to ${new URL(r.url).origin}`);
+      assert.ok(!/access_token/i.test(r.url), `a URL carries an access token: ${new URL(r.url).pathname}`);
+      assert.equal(r.headers['authorization'], `Bearer ${alice.A1.accessToken}`, `${r.method} ${new URL(r.url).pathname} without the session's Authorization header`);
+    }
+    for (const r of b.requests.filter((x) => !x.from.startsWith('service worker')))
+      assert.ok(!Object.values(r.headers).some((v) => v.includes(alice.A1.accessToken)) || r.from.startsWith(server.elementUrl), `the token left ${r.from}`);
 
     // The summary: no anchor (no recovery key typed yet), so nothing is confirmed and the backup is not trusted.
     assert.equal((await report.locator('#summary-title > span:last-child').innerText()).trim(), 'Nothing confirms that your identity is really yours');
@@ -309,7 +331,7 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     await goTo(report, 'Report');
   });
 
-  test('after the checks, nothing of the key or the passphrase is in storage, IndexedDB, the console or the pages', async () => {
+  test('after the checks, nothing of the key, the passphrase or the private keys is in storage, IndexedDB, the console, the pages or any request (F9)', async () => {
     const list = needles();
     assert.deepEqual(privateKeys.map((k) => k.name).sort(), ["alice's backup.key", "alice's cross_signing.master_key", "alice's cross_signing.self_signing_key", "alice's cross_signing.user_signing_key"]);
     // The scanner finds what it looks for (so an empty answer means something).
@@ -367,6 +389,35 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     assert.ok((await codesIn(carolRow)).includes('IDENTITY_CHANGED'), (await codesIn(carolRow)).join(', '));
     assert.equal(await sectionState(report, 'people'), 'Needs a look');
     await shot(report, 'report-identity-changed');
+  });
+
+  test('H1: the page now names another homeserver — nothing is sent to it, the person is asked first', async () => {
+    const { alice } = seeded;
+    const other = new URL(server.plainUrl).origin; // another loopback origin, recording every request
+    const before = server.plainRequests.length;
+    await element.evaluate((url) => localStorage.setItem('mx_hs_url', url), other);
+    try {
+      const ms = await clickToReport(report, report.getByRole('button', { name: 'Check again' }));
+      assert.equal(await report.locator('main').getAttribute('data-state'), 'needs-confirmation', await report.locator('main').innerText());
+      note(`a changed homeserver address is caught in ${Math.round(ms)} ms`);
+      assert.deepEqual(await report.locator('dl.facts dd').allInnerTexts(), [alice.userId, other]);
+      await shot(report, 'confirm-changed-homeserver');
+      await report.getByRole('button', { name: 'Cancel' }).click();
+      await report.waitForSelector('main[data-state="idle"]');
+      await b.settle();
+      assert.deepEqual(server.plainRequests.slice(before), [], 'a request reached the other server');
+      assert.deepEqual(b.requests.filter((r) => r.url.startsWith(other)), [], 'the browser asked the other server');
+    } finally {
+      await element.evaluate((url) => localStorage.setItem('mx_hs_url', url), seeded.hs.baseUrl);
+    }
+  });
+
+  test('H3: the web page has no channel to the extension (externally_connectable is closed)', async () => {
+    const channel = await element.evaluate(() => {
+      const c = (globalThis as { chrome?: { runtime?: { sendMessage?: unknown; connect?: unknown } } }).chrome;
+      return { sendMessage: typeof c?.runtime?.sendMessage, connect: typeof c?.runtime?.connect };
+    });
+    assert.deepEqual(channel, { sendMessage: 'undefined', connect: 'undefined' });
   });
 
   test('and still nothing of the key or the passphrase anywhere after the second audit', async () => {

@@ -43,12 +43,24 @@ export interface LoggedMessage {
   readonly text: string;
 }
 
+/** A request the browser made, with the context that made it. */
+export interface SeenRequest {
+  readonly url: string;
+  readonly method: string;
+  /** The page that made it, or `service worker <url>`. */
+  readonly from: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
 export interface Launched {
   readonly context: BrowserContext;
   readonly extensionId: string;
   readonly serviceWorker: PwWorker;
   /** Every console message, error and log entry seen so far (call `settle()` first). */
   readonly messages: LoggedMessage[];
+  /** Every request made by a page or the service worker since launch. */
+  readonly requests: SeenRequest[];
   /** Waits for pending argument serialisations. */
   settle(): Promise<void>;
   /** CDP target types the collector attached to (e.g. service_worker, background_page, worker). */
@@ -240,6 +252,20 @@ export async function launchExtension(): Promise<Launched> {
     p.on('pageerror', (e) => log({ where: p.url(), type: 'pageerror', text: `${e.message} ${e.stack ?? ''}` }));
     p.on('worker', (w) => w.on('console', fromPlaywright));
   };
+  const requests: SeenRequest[] = [];
+  context.on('request', (r) => {
+    const sw = r.serviceWorker();
+    let from = 'a worker';
+    try {
+      from = sw ? `service worker ${sw.url()}` : r.frame().page().url();
+    } catch {
+      // a dedicated Worker's request has no frame
+    }
+    // headers(): what the context asked to send (fetch's own headers, Authorization included);
+    // allHeaders() would wait for the response, and the test page's /sync long-polls.
+    const body = r.postData();
+    requests.push({ url: r.url(), method: r.method(), from, headers: r.headers(), ...(body !== null ? { body } : {}) });
+  });
   context.on('console', fromPlaywright);
   context.on('weberror', (e) => log({ where: e.page()?.url() ?? 'context', type: 'weberror', text: String(e.error()) }));
   context.on('page', watchPage);
@@ -257,6 +283,7 @@ export async function launchExtension(): Promise<Launched> {
     extensionId,
     serviceWorker,
     messages,
+    requests,
     attachedTypes,
     settle,
     probeConsole: async () => {

@@ -4,7 +4,8 @@
  * are per origin, port included):
  *   element  http://127.0.0.1:P1/  the signed-in matrix-js-sdk client (test/e2e/page/main.ts),
  *            with /app.js (the bundle) and /session.json (the credentials it signs in with);
- *   plain    http://127.0.0.1:P2/  an ordinary page with no Matrix client on it.
+ *   plain    http://127.0.0.1:P2/  an ordinary page with no Matrix client on it; it records every
+ *            request, so a test can show that nothing was sent to it.
  * The test build's host permission (http://127.0.0.1/*) covers every port.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -24,6 +25,8 @@ export interface TestServer {
   readonly elementUrl: string;
   /** A page that is no Matrix client (another origin). */
   readonly plainUrl: string;
+  /** Every request the plain origin received (it is also the "other server" of the H1 test). */
+  readonly plainRequests: { readonly method: string; readonly path: string; readonly authorization: boolean }[];
   /** What /session.json answers (404 until set). */
   setSession(cfg: SessionConfig): void;
   close(): Promise<void>;
@@ -63,8 +66,10 @@ export async function startTestServer(): Promise<TestServer> {
     if (path === '/session.json' && session) return send(res, 200, 'application/json', JSON.stringify(session));
     return send(res, 404, 'text/plain', 'not found');
   });
+  const plainRequests: TestServer['plainRequests'] = [];
   const plain = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    plainRequests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization !== undefined });
     return path === '/' ? send(res, 200, 'text/html; charset=utf-8', PLAIN_HTML) : send(res, 404, 'text/plain', 'not found');
   });
   const [elementUrl, plainUrl] = await Promise.all([listen(element), listen(plain)]);
@@ -76,6 +81,7 @@ export async function startTestServer(): Promise<TestServer> {
   return {
     elementUrl,
     plainUrl,
+    plainRequests,
     setSession: (cfg) => {
       session = cfg;
     },
