@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { ensureChromium } from '../../scripts/chromium.mjs';
 import { ensureSynapse, synapseInstalled, SYNAPSE_VERSION, venvDir } from '../integration/harness/install.mjs';
-import { ensureTestPage } from './page/bundle.mjs';
+import { bundleTestPage, pageBundle } from './page/bundle.mjs';
 
 const log = (line) => console.log(`e2e setup: ${line}`);
 try {
@@ -15,7 +15,7 @@ try {
   log(`chromium at ${ensureChromium(log)}`);
   if (synapseInstalled()) log(`Synapse ${SYNAPSE_VERSION} already installed in ${venvDir}`);
   else await ensureSynapse({ log });
-  await ensureTestPage(log);
+  log(`test page bundled: ${pageBundle} (${((await bundleTestPage()) / 1024 / 1024).toFixed(1)} MiB)`);
 } catch (e) {
   console.error(`e2e setup: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);

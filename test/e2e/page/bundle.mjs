@@ -1,7 +1,7 @@
 // Bundles the end-to-end test page (./main.ts: matrix-js-sdk + Element's session write path) for
 // the browser with esbuild, into test-output/e2e/page/app.js (ignored by git, never committed).
-// Plain JavaScript so test/e2e/setup.mjs can run it before tsx is in play; the harness calls it
-// again when the bundle is missing or older than its sources.
+// Plain JavaScript so test/e2e/setup.mjs can run it before tsx is in play (it bundles every run,
+// in about half a second); a test file run on its own bundles when the bundle is missing or stale.
 import { build } from 'esbuild';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const pageBundle = join(repoRoot, 'test-output', 'e2e', 'page', 'app.js');
-const sources = [join(repoRoot, 'test', 'e2e', 'page', 'main.ts'), join(repoRoot, 'test', 'content', 'elementWebWrite.ts')];
+const sources = [join(repoRoot, 'test', 'e2e', 'page', 'main.ts'), join(repoRoot, 'test', 'content', 'elementWebWrite.ts'), join(repoRoot, 'node_modules', 'matrix-js-sdk', 'package.json')];
 
-/** True when the bundle exists and is newer than its own sources. */
+/** True when the bundle exists and is newer than its own sources (and the installed matrix-js-sdk). */
 export function pageBundleFresh() {
   if (!existsSync(pageBundle)) return false;
   const built = statSync(pageBundle).mtimeMs;
