@@ -317,8 +317,14 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     assert.match(await report.locator('.banner').innerText(), /This report includes the recovery key you checked\./);
     assert.equal(await sectionState(report, 'identity'), 'Verified');
     assert.equal(await sectionState(report, 'backup'), 'Trusted');
-    assert.match(await report.locator('#backup').innerText(), new RegExp(`${seeded.sessions.inBackup.length} keys`));
+    const n = seeded.sessions.inBackup.length;
+    assert.match(await report.locator('#backup').innerText(), new RegExp(`${n} keys; ${n} opened`));
     assert.equal(await tagOf(sessionRow(report, 'ALICE3')), 'Not verified');
+    assert.equal(await tagOf(sessionRow(report, 'ALICE2')), 'Verified');
+    // bob was verified through SAS; carol reset her identity since, so she is not. (/Verified/ is
+    // case-sensitive: it does not match the "Not verified" group.)
+    const verified = report.locator('#people .group', { has: report.locator('.group-title', { hasText: /Verified/ }) });
+    assert.deepEqual(await verified.locator('li.row .row-name').allInnerTexts(), [seeded.bob.userId]);
     await shot(report, 'report-with-recovery-key');
 
     // The export screen: a redacted preview (IDs hashed by default), no token in it.
