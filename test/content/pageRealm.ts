@@ -13,19 +13,30 @@ import { webcrypto } from 'node:crypto';
 import vm from 'node:vm';
 import { transform } from 'esbuild';
 
-const file = fileURLToPath(new URL('../../src/content/readElementSession.ts', import.meta.url));
+const sources = new Map<string, string>();
 
-let cached: string | undefined;
-
-/** The function's source text, as the extension bundle carries it. */
-export async function pageFunctionSource(): Promise<string> {
-  if (cached) return cached;
+/**
+ * The source text of an injected function, as the extension bundle carries it.
+ * @param path the module, relative to the repository root
+ * @param name the exported function
+ */
+export async function injectedFunctionSource(path: string, name: string): Promise<string> {
+  const key = `${path}#${name}`;
+  const hit = sources.get(key);
+  if (hit) return hit;
+  const file = fileURLToPath(new URL(`../../${path}`, import.meta.url));
   const out = await transform(readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm', target: 'es2022', keepNames: false, minify: false });
-  const mod = (await import(`data:text/javascript;base64,${Buffer.from(out.code).toString('base64')}`)) as { readElementSession?: unknown };
-  if (typeof mod.readElementSession !== 'function') throw new Error('src/content/readElementSession.ts does not export the function readElementSession');
-  cached = (mod.readElementSession as (...a: unknown[]) => unknown).toString();
-  return cached;
+  if (/^\s*import\s/m.test(out.code)) throw new Error(`${path} keeps a runtime import: an injected function must be self-contained`);
+  const mod = (await import(`data:text/javascript;base64,${Buffer.from(out.code).toString('base64')}`)) as Record<string, unknown>;
+  const fn = mod[name];
+  if (typeof fn !== 'function') throw new Error(`${path} does not export the function ${name}`);
+  const text = (fn as (...a: unknown[]) => unknown).toString();
+  sources.set(key, text);
+  return text;
 }
+
+/** The session reader's source text. */
+export const pageFunctionSource = (): Promise<string> => injectedFunctionSource('src/content/readElementSession.ts', 'readElementSession');
 
 export interface PageGlobals {
   readonly localStorage: Storage;
