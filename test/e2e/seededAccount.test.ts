@@ -9,7 +9,9 @@
  *
  * The tests run in order and share one browser: report → recovery key → nothing of it kept,
  * logged or sent (security.md F9) → carol resets her identity again → the second audit says it
- * changed → the page names another homeserver (H1) → the page has no channel to us (H3). The
+ * changed → a new device ALICE4 on a third origin runs rust crypto (the page's second mode), so
+ * the report reads the client's own store (Element's pickle key), nothing of its token or pickle
+ * key kept or logged → the page names another homeserver (H1) → the page has no channel to us (H3). The
  * token's path is checked on the way (H7). Screenshots go to test-output/e2e/.
  */
 import { before, after, describe, test } from 'node:test';
@@ -26,6 +28,7 @@ import { encodeRecoveryKey } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { dumpExtensionStorage, extensionStorage, launchExtension, openReportPage, tabIdOf, type Launched } from './harness/browser.ts';
 import { startTestServer, type TestServer } from './harness/server.ts';
 import { passphraseNeedles, privateKeyNeedles, recoveryKeyNeedles, traces, type Haystack, type Needle } from './harness/secrets.ts';
+import type { Report } from '../../src/core/report/types.ts';
 import { ensureTestPage, repoRoot } from './page/bundle.mjs';
 
 const shots = join(repoRoot, 'test-output', 'e2e');
@@ -397,6 +400,91 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     await shot(report, 'report-identity-changed');
   });
 
+  test('a new device ALICE4 with rust crypto (the client writes its own store under Element’s pickle key): the report reads that store', async () => {
+    const { alice, hs } = seeded;
+    const t0 = performance.now();
+    server.setLogin({ baseUrl: hs.baseUrl, userId: alice.userId, deviceId: 'ALICE4', password: alice.A1.password });
+    const page = await b.context.newPage();
+    await page.goto(server.cryptoUrl);
+    await page.waitForSelector('html[data-state="signed-in"], html[data-state="failed"]', { timeout: 90_000 });
+    assert.equal(await page.getAttribute('html', 'data-state'), 'signed-in', await page.locator('#status').innerText());
+    note(`the rust-crypto page: logged in, store written, keys uploaded in ${Math.round(performance.now() - t0)} ms`);
+    const local = (await page.evaluate(() => (window as unknown as { e2eLocal: unknown }).e2eLocal)) as { deviceId: string; ed25519: string; curve25519: string; accessToken: string; pickleKey: string };
+    assert.equal(local.deviceId, 'ALICE4');
+    assert.equal(local.pickleKey.length, 43);
+    const dbs = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).sort());
+    assert.ok(dbs.includes('matrix-js-sdk::matrix-sdk-crypto'), dbs.join(', '));
+    assert.ok(dbs.includes('matrix-react-sdk'), dbs.join(', '));
+
+    const tabId = await tabIdOf(b, page);
+    const view = await openReportPage(b, `tabId=${tabId}`);
+    // Wait for ALICE4's report, or for the question naming alice's homeserver (this page is another
+    // origin). Runs before the H1 test: a question cancelled there stays the background's state,
+    // and a report page opened for another tab would show that stale question.
+    const hsOrigin = new URL(hs.baseUrl).origin;
+    let last = '';
+    const ready = async () => {
+      for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+        const seen = await view.evaluate(() => ({
+          state: document.querySelector('main')?.dataset['state'],
+          meta: document.querySelectorAll('.summary-meta')[1]?.textContent ?? '',
+          facts: Array.from(document.querySelectorAll('dl.facts dd'), (d) => (d as HTMLElement).innerText.trim()),
+        }));
+        last = JSON.stringify(seen);
+        if (seen.state === 'done' && /session ALICE4/.test(seen.meta)) return true;
+        if (seen.state === 'needs-confirmation' && seen.facts.includes(hsOrigin)) return true;
+      }
+      return false;
+    };
+    assert.ok(await ready(), `no report for ALICE4 (last seen ${last}, ${hsOrigin})`);
+    if ((await view.locator('main').getAttribute('data-state')) === 'needs-confirmation') {
+      // A new page origin for the same account and server is asked about again.
+      await clickToReport(view, view.getByRole('button', { name: 'Yes, check my keys' }));
+      assert.ok(await ready(), `no report for ALICE4 (last seen ${last}, ${hsOrigin})`);
+    }
+    assert.equal(await view.locator('main').getAttribute('data-state'), 'done', await view.locator('main').innerText());
+    const state = (await extensionStorage(b, 'session'))['auditState'] as { tookMs?: number; report: Report };
+    const r = state.report;
+    note(`the audit of ALICE4 with its client store: ${state.tookMs} ms; findings ${r.findings.map((f) => f.code).join(', ')}; not checked: ${r.notChecked.join(' | ')}`);
+
+    // The store was read: nothing about it under "Not checked", the report says where its local facts came from.
+    assert.ok(!(await view.locator('#not-checked').innerText()).includes('client store'), await view.locator('#not-checked').innerText());
+    assert.ok(!r.notChecked.some((n) => /client store/.test(n)), r.notChecked.join(' | '));
+    assert.ok(r.clientStore && r.clientStore.client.length > 0, 'report.clientStore is missing');
+    assert.deepEqual(r.subject, { userId: alice.userId, deviceId: 'ALICE4' });
+    // This session, with the keys the page's OlmMachine holds.
+    assert.equal(await sessionRow(view, 'ALICE4').locator('.pill').innerText(), 'this session');
+    const me = r.users.find((u) => u.userId === alice.userId)?.devices.find((d) => d.deviceId === 'ALICE4');
+    assert.ok(me, 'ALICE4 is not in the report');
+    assert.equal(me.ed25519, local.ed25519);
+    assert.equal(me.curve25519, local.curve25519);
+    // A fresh device never fetched the private cross-signing keys: the store says so.
+    const codes = r.findings.map((f) => f.code);
+    assert.ok(codes.includes('LOCAL_CROSS_SIGNING_KEYS_MISSING'), codes.join(', '));
+    // Nor the backup key (the local fact behind BACKUP_KEY_NOT_CACHED).
+    assert.ok(codes.includes('BACKUP_KEY_NOT_CACHED'), codes.join(', '));
+    assert.ok((await codesIn(view.locator('main'))).includes('LOCAL_CROSS_SIGNING_KEYS_MISSING'));
+    await shot(view, 'report-client-store');
+
+    // Nothing of ALICE4's token or its pickle key is kept or logged by the extension, or on its pages.
+    const dump = await dumpExtensionStorage(b);
+    await b.settle();
+    const extensionPages = b.context.pages().filter((p) => p.url().startsWith('chrome-extension://'));
+    const hay: Haystack[] = [
+      { where: 'chrome.storage.local/session/sync', text: dump.storage },
+      { where: `the extension's IndexedDB (${dump.databases.join(', ')})`, text: dump.indexedDB },
+      ...b.messages.map((m) => ({ where: `a console ${m.type} message of ${m.where}`, text: m.text })),
+      ...(await Promise.all(extensionPages.map(async (p) => ({ where: `DOM of ${p.url()}`, text: await p.evaluate(() => document.documentElement.outerHTML) })))),
+      { where: 'DOM of the rust-crypto page', text: await page.evaluate(() => document.documentElement.outerHTML) },
+    ];
+    const secrets: Needle[] = [{ label: 'ALICE4’s access token', test: (t) => t.includes(local.accessToken) }, ...privateKeyNeedles('ALICE4’s pickle key', local.pickleKey)];
+    assert.ok(traces([{ where: 'a probe', text: `x${local.pickleKey}x` }], secrets).length > 0, 'the scanner misses the pickle key');
+    assert.deepEqual(traces(hay, secrets), []);
+    // Nor anything of alice's recovery key, passphrase or private keys.
+    assert.deepEqual(traces(hay, needles()), []);
+    await view.close();
+    await page.close();
+  });
   test('H1: the page now names another homeserver — nothing is sent to it, the person is asked first', async () => {
     const { alice } = seeded;
     const other = new URL(server.plainUrl).origin; // another loopback origin, recording every request
@@ -430,4 +518,5 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     const { all } = await haystacks();
     assert.deepEqual(traces(all, needles()), []);
   });
+
 });
