@@ -101,11 +101,13 @@ export function App(props: AppProps) {
       const r = await api.request('get-state', {});
       if (!r.ok) return fail(r.error);
       const s = r.value;
-      if (s.phase === 'running' || s.phase === 'needs-confirmation') return accept(s);
+      if (s.phase === 'running') return accept(s);
+      // A pending "is this your homeserver?" may be for another tab (or one the user cancelled):
+      // never show it here; checking this page's own tab asks afresh if it needs to.
       if (mode === 'popup' || params.has('tabId')) return auditTab();
       const wantsDemo = params.get('source') === 'demo' || params.has('demo');
       if (wantsDemo && !(s.phase === 'done' && s.source === 'demo')) return loadDemo();
-      return accept(s);
+      return accept(s.phase === 'needs-confirmation' ? { phase: 'idle' } : s);
     })();
   }, []);
 
