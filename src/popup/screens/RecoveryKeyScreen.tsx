@@ -18,6 +18,7 @@ import { findingView } from '../view/findings.ts';
 import { anchorView } from '../view/identity.ts';
 import { Tag, ToneMark } from '../components/Tag.tsx';
 import { FindingList } from '../components/FindingItem.tsx';
+import { SecretList } from '../components/SecretList.tsx';
 
 export interface RecoveryKeyScreenProps {
   readonly api: PopupApi;
@@ -34,7 +35,6 @@ export interface RecoveryKeyScreenProps {
 
 type Phase = { readonly kind: 'idle' } | { readonly kind: 'checking' } | { readonly kind: 'error'; readonly message: string };
 
-const TONE_LABEL = { ok: 'fine', warning: 'warning', error: 'problem', info: 'note' } as const;
 
 /** The recovery-key screen. */
 export function RecoveryKeyScreen({ api, createWorker, current, onChecked, onShowReport, last, onLast }: RecoveryKeyScreenProps) {
@@ -192,16 +192,7 @@ function Result({ last, current, headingRef, onShowReport }: { last: { report: R
       {rows.length > 0 && r.recoveryKey.unlocked ? (
         <>
           <h3 class="sub-title">Each secret in your secret storage</h3>
-          <ul class="plain secrets">
-            {rows.map((x) => (
-              <li key={x.name} class="with-mark">
-                <ToneMark tone={x.tone} label={TONE_LABEL[x.tone]} />
-                <span>
-                  <strong>{x.label}</strong>: {x.word}
-                </span>
-              </li>
-            ))}
-          </ul>
+          <SecretList rows={rows} />
         </>
       ) : null}
       <FindingList findings={findings} label="What this check found" />

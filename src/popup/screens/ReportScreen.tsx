@@ -20,10 +20,10 @@ import { Section } from '../components/Section.tsx';
 import { Tag, ToneMark } from '../components/Tag.tsx';
 import { Fingerprint } from '../components/Fingerprint.tsx';
 import { FindingList } from '../components/FindingItem.tsx';
+import { SecretList } from '../components/SecretList.tsx';
 import { safeText } from '../view/safeText.ts';
 import { IdentityHistory, type HistoryApi } from '../components/IdentityHistory.tsx';
 
-const TONE_LABEL = { ok: 'fine', warning: 'warning', error: 'problem', info: 'note' } as const;
 
 export interface ReportScreenProps {
   readonly report: Report;
@@ -53,14 +53,14 @@ export function ReportScreen({ report, secretKind, sourceNote, onCheckKey, histo
     <div class="report">
       <div class={`summary summary-${s.tone}`} role="region" aria-labelledby="summary-title">
         <h1 id="summary-title" class="summary-title" tabIndex={-1}>
-          <ToneMark tone={s.tone} label={TONE_LABEL[s.tone]} />
+          <ToneMark tone={s.tone} />
           <span>{s.headline}</span>
         </h1>
         {s.more.length > 0 ? (
           <ul class="summary-more" aria-label="Also">
             {s.more.map((m, i) => (
               <li key={i}>
-                <ToneMark tone={m.tone} label={TONE_LABEL[m.tone]} />
+                <ToneMark tone={m.tone} />
                 <a href={`#${m.section}`}>{m.text}</a>
               </li>
             ))}
@@ -226,7 +226,7 @@ export function ReportScreen({ report, secretKind, sourceNote, onCheckKey, histo
               <ul class="plain signers">
                 {backup.signers.map((sg, i) => (
                   <li key={i} class="with-mark">
-                    <ToneMark tone={sg.tone} label={TONE_LABEL[sg.tone]} />
+                    <ToneMark tone={sg.tone} />
                     <span>
                       {sg.who}: {sg.word}
                     </span>
@@ -247,16 +247,7 @@ export function ReportScreen({ report, secretKind, sourceNote, onCheckKey, histo
             </p>
           ) : null}
           {ss.secrets.length > 0 ? (
-            <ul class="plain secrets" aria-label="Secrets">
-              {ss.secrets.map((x) => (
-                <li key={x.name} class="with-mark">
-                  <ToneMark tone={x.tone} label={TONE_LABEL[x.tone]} />
-                  <span>
-                    <strong>{x.label}</strong>: {x.word}
-                  </span>
-                </li>
-              ))}
-            </ul>
+            <SecretList rows={ss.secrets} label="Secrets" />
           ) : null}
           <FindingList findings={secretFindings} label="Findings about secret storage and your recovery key" />
           {report.recoveryKey.status === 'not-checked' ? (
