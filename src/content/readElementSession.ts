@@ -72,6 +72,22 @@ export async function readElementSession(options?: ReadElementSessionOptions): P
     return out;
   };
 
+  /**
+   * A WebCrypto result (an ArrayBuffer) as a Uint8Array of this realm, the result itself wiped.
+   * In a Firefox content script `crypto` is the page's (Xray-wrapped), so its results are page-realm
+   * buffers, and `new Uint8Array(result)` is a page-realm view: indexing and `fill` work, but
+   * `slice`/`subarray` and anything else that looks up its `constructor` throw "Permission denied
+   * to access property "constructor"" (observed in Firefox ESR 153; client-storage.md §7). Found by
+   * the Firefox end-to-end test: `okm.slice()` made every encrypted token unreadable in Firefox.
+   */
+  const ownBytes = (result: ArrayBuffer): Uint8Array<ArrayBuffer> => {
+    const view = new Uint8Array(result);
+    const out = new Uint8Array(view.length);
+    for (let i = 0; i < out.length; i++) out[i] = view[i] as number;
+    view.fill(0);
+    return out;
+  };
+
   /** Standard base64, padding optional (Element writes it padded); undefined when malformed. */
   const fromBase64 = (s: unknown): Uint8Array<ArrayBuffer> | undefined => {
     if (typeof s !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) return undefined;
@@ -320,7 +336,7 @@ export async function readElementSession(options?: ReadElementSessionOptions): P
     // a) the pickle key: AES-GCM with the page's own non-extractable key; AAD "userId|deviceId", one byte per char code.
     let pickleBytes: Uint8Array;
     try {
-      pickleBytes = new Uint8Array(
+      pickleBytes = ownBytes(
         await subtle.decrypt(
           { name: 'AES-GCM', iv: pickleIv, additionalData: charCodeBytes(`${userId}|${deviceId}`) },
           record.cryptoKey as CryptoKey,
@@ -345,16 +361,16 @@ export async function readElementSession(options?: ReadElementSessionOptions): P
     let macRaw: Uint8Array<ArrayBuffer> | undefined;
     try {
       const base = await subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
-      k0 = new Uint8Array(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: new Uint8Array(0) }, base, 256));
+      k0 = ownBytes(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: new Uint8Array(0) }, base, 256));
       const hkdf = await subtle.importKey('raw', k0, 'HKDF', false, ['deriveBits']);
-      okm = new Uint8Array(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(8), info: charCodeBytes(TOKEN_NAME) }, hkdf, 512));
+      okm = ownBytes(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(8), info: charCodeBytes(TOKEN_NAME) }, hkdf, 512));
       aesRaw = okm.slice(0, 32);
       macRaw = okm.slice(32, 64);
       const aesKey = await subtle.importKey('raw', aesRaw, { name: 'AES-CTR' }, false, ['decrypt']);
       const macKey = await subtle.importKey('raw', macRaw, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
       if (!(await subtle.verify('HMAC', macKey, mac, ciphertext)))
         return fail('storage-corrupt', 'Element’s stored access token failed its integrity check (wrong MAC), so it was not used.');
-      const plain = new Uint8Array(await subtle.decrypt({ name: 'AES-CTR', counter: iv, length: 64 }, aesKey, ciphertext));
+      const plain = ownBytes(await subtle.decrypt({ name: 'AES-CTR', counter: iv, length: 64 }, aesKey, ciphertext));
       try {
         accessToken = new TextDecoder('utf-8', { fatal: true }).decode(plain);
       } catch {

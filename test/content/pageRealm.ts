@@ -43,6 +43,8 @@ export interface PageGlobals {
   readonly indexedDB?: IDBFactory;
   /** Defaults to Node's WebCrypto; a test may pass a recording one. */
   readonly crypto?: Crypto;
+  /** Further globals, or replacements of the realm's own (e.g. a `Uint8Array` that acts like Firefox's Xrays). */
+  readonly globals?: Readonly<Record<string, unknown>>;
 }
 
 /** Evaluates the source in a fresh realm with the page's storage, calls it, and JSON-round-trips the result (as executeScript does). */
@@ -57,6 +59,7 @@ export async function runInPage(source: string, page: PageGlobals, args: unknown
     TextEncoder,
     setTimeout,
     clearTimeout,
+    ...page.globals,
   });
   const fn = vm.runInContext(`(${source})`, context) as (...a: unknown[]) => Promise<unknown>;
   const result = await fn(...args);

@@ -585,6 +585,55 @@ describe('readElementSession: the function itself', () => {
     for (const s of seen) assert.ok(s.bytes.length > 0 && s.bytes.every((b) => b === 0), `not wiped: ${s.what}`);
   });
 
+  it('Firefox: WebCrypto results are page-realm buffers whose views deny `constructor` (so no slice/subarray); the token is still read, every result wiped', async () => {
+    // In a Firefox content script `crypto` is the page's: `new Uint8Array(result)` is a page-realm
+    // view, and slice/subarray (which look up its constructor) throw "Permission denied to access
+    // property "constructor"" (client-storage.md §7). Here: results of the page's WebCrypto are
+    // marked, and the realm's Uint8Array makes views over them deny `constructor` the same way.
+    const o = newOrigin();
+    await elementLogin(o, ALICE);
+    const fromPage = new WeakSet<ArrayBuffer>();
+    const results: ArrayBuffer[] = [];
+    const real = webcrypto.subtle;
+    const mark = async (p: Promise<ArrayBuffer>) => {
+      const out = await p;
+      fromPage.add(out);
+      results.push(out);
+      return out;
+    };
+    const subtle = {
+      importKey: (...a: unknown[]) => (real.importKey as (...a: unknown[]) => Promise<CryptoKey>)(...a),
+      deriveBits: (...a: unknown[]) => mark((real.deriveBits as (...a: unknown[]) => Promise<ArrayBuffer>)(...a)),
+      decrypt: (...a: unknown[]) => mark((real.decrypt as (...a: unknown[]) => Promise<ArrayBuffer>)(...a)),
+      verify: (...a: unknown[]) => (real.verify as (...a: unknown[]) => Promise<boolean>)(...a),
+    };
+    let denied = 0;
+    class XrayUint8Array extends Uint8Array {
+      constructor(...args: unknown[]) {
+        super(...(args as [ArrayBuffer]));
+        if (args[0] instanceof ArrayBuffer && fromPage.has(args[0]))
+          Object.defineProperty(this, 'constructor', {
+            get() {
+              denied++;
+              throw new Error('Permission denied to access property "constructor"');
+            },
+          });
+      }
+    }
+    // The emulation bites: slicing such a view throws.
+    const probe = await mark(real.digest('SHA-256', new Uint8Array(1)));
+    assert.throws(() => new XrayUint8Array(probe).slice(0, 1), /Permission denied/);
+    results.length = 0;
+    denied = 0;
+    const raw = await runInPage(source, { localStorage: o.localStorage, indexedDB: o.indexedDB, crypto: { subtle } as unknown as Crypto, globals: { Uint8Array: XrayUint8Array } });
+    closeElement(o);
+    assert.equal((raw as { value?: { accessToken?: string }; error?: unknown }).value?.accessToken, TOKEN, JSON.stringify(raw));
+    assert.equal(denied, 0, 'the reader looked up the constructor of a page-realm view');
+    // AES-GCM (pickle key), two HKDF deriveBits, AES-CTR (token): all wiped in the page's buffers too.
+    assert.equal(results.length, 4);
+    for (const r of results) assert.ok(new Uint8Array(r).every((b) => b === 0), 'a WebCrypto result was not wiped');
+  });
+
   it('wipes nothing it does not own and leaves WebCrypto usable (sanity: a second read gives the same result)', async () => {
     const o = newOrigin();
     await elementLogin(o, ALICE);
