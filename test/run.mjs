@@ -2,8 +2,9 @@
 // Runs every test with node's built-in runner (TypeScript through tsx).
 // Node 20's `--test` takes no globs, so the files are listed here.
 //   node test/run.mjs                 all suites: unit, then integration (Synapse), then e2e
+//                                     (Chromium), then e2e-firefox (Firefox ESR)
 //   node test/run.mjs --only unit     just the pure unit tests (no network, no browser)
-//   node test/run.mjs --only integration|e2e
+//   node test/run.mjs --only integration|e2e|e2e-firefox
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -28,11 +29,12 @@ function walk(dir) {
 const suiteOf = (f) => {
   const r = relative(join(root, 'test'), f);
   if (r.startsWith('integration')) return 'integration';
+  if (r.startsWith('e2e-firefox')) return 'e2e-firefox';
   if (r.startsWith('e2e')) return 'e2e';
   return 'unit';
 };
 
-const suites = only ? [only] : ['unit', 'integration', 'e2e'];
+const suites = only ? [only] : ['unit', 'integration', 'e2e', 'e2e-firefox'];
 let failed = false;
 if (!only || only === 'unit') {
   // Types are part of the contract (strict, noUncheckedIndexedAccess): a type error fails the run.
