@@ -10,7 +10,8 @@
  * Strict: one value and only whitespace around it, no duplicate keys, no control characters or
  * lone surrogates in strings, no leading zeros, bounded depth. Objects have no prototype, so a
  * key such as `__proto__` is plain data. Integers outside ±2^53 (serde writes u64 counters) are
- * kept as {@link BigIntText} rather than rounded; nothing Crosscheck reads is one.
+ * kept as {@link BigIntText} rather than rounded, and numbers with a fraction or exponent as
+ * {@link NumberText}; nothing Crosscheck reads as a number is either.
  */
 import { type Result, ok, err } from '../../../core/result.ts';
 
@@ -22,7 +23,20 @@ export class BigIntText {
   }
 }
 
-export type JsonB = null | boolean | number | BigIntText | string | JsonB[] | JsonBObject;
+/**
+ * A number written with a fraction or an exponent (`1.0`, `1e2`), kept as its text. Signed
+ * objects copied out of the store (device keys, cross-signing keys) must reach the signature
+ * check exactly as they were written: turning `1.0` into `1` would let a lenient signature verify
+ * (matrix-crypto.md, canonical JSON; the same rule as core/json LosslessNumber).
+ */
+export class NumberText {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
+export type JsonB = null | boolean | number | BigIntText | NumberText | string | JsonB[] | JsonBObject;
 export interface JsonBObject {
   [key: string]: JsonB;
 }
@@ -191,7 +205,7 @@ export function parseJsonBytes(b: Uint8Array): Result<JsonB, JsonBytesError> {
     return out;
   };
 
-  const number = (): number | BigIntText => {
+  const number = (): number | BigIntText | NumberText => {
     const start = at;
     if (b[at] === 0x2d) at++;
     if (b[at] === 0x30) at++;
@@ -222,8 +236,9 @@ export function parseJsonBytes(b: Uint8Array): Result<JsonB, JsonBytesError> {
     }
     const text = String.fromCharCode(...b.subarray(start, at));
     const n = Number(text);
-    if (integer && !Number.isSafeInteger(n)) return new BigIntText(text);
     if (!Number.isFinite(n)) fail('syntax');
+    if (!integer) return new NumberText(text);
+    if (!Number.isSafeInteger(n)) return new BigIntText(text);
     return n;
   };
 

@@ -11,7 +11,7 @@ import { hkdfSync, pbkdf2Sync, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { decodeMessagePack } from '../../../../src/sources/clientStorage/rustStore/messagePack.ts';
-import { BigIntText, parseJsonBytes } from '../../../../src/sources/clientStorage/rustStore/jsonBytes.ts';
+import { BigIntText, NumberText, parseJsonBytes } from '../../../../src/sources/clientStorage/rustStore/jsonBytes.ts';
 import { KEY_SEPARATOR, encodeKeyComponent, firstComponent, keyHasher } from '../../../../src/sources/clientStorage/rustStore/keyHash.ts';
 import { decodeLegacyValue, decodeValue } from '../../../../src/sources/clientStorage/rustStore/valueCodec.ts';
 import { KDF_ROUNDS, parseStoreCipherExport, unwrapStoreCipher } from '../../../../src/sources/clientStorage/rustStore/storeCipher.ts';
@@ -84,13 +84,21 @@ describe('rustStore/jsonBytes', () => {
           const text = JSON.stringify(v);
           const r = parseJsonBytes(enc.encode(text));
           assert.ok(r.ok, text);
-          // Integers beyond ±2^53 are kept as text (by design); compare them by value. Both sides
-          // go through JSON.stringify, which also writes -0 as 0.
-          const asNumbers = (_k: string, x: unknown) => (x instanceof BigIntText ? Number(x.text) : x);
+          // Integers beyond ±2^53 and numbers with a fraction or exponent are kept as text (by
+          // design); compare them by value. Both sides go through JSON.stringify, which also
+          // writes -0 as 0.
+          const asNumbers = (_k: string, x: unknown) => (x instanceof BigIntText || x instanceof NumberText ? Number(x.text) : x);
           assert.equal(JSON.stringify(r.value, asNumbers), JSON.stringify(JSON.parse(text)));
         }),
         { numRuns: 1000 },
       );
+    });
+    it('keeps a number with a fraction or exponent as its text, so a signed object is not normalised (1.0 stays 1.0)', () => {
+      const r = parseJsonBytes(enc.encode('{"a":1.0,"b":1e2,"c":-0.5,"d":7}'));
+      assert.ok(r.ok);
+      const v = r.value as Record<string, unknown>;
+      for (const [k, text] of [['a', '1.0'], ['b', '1e2'], ['c', '-0.5']] as const) assert.ok(v[k] instanceof NumberText && v[k].text === text, k);
+      assert.equal(v['d'], 7);
     });
     it('keeps integers beyond 2^53 as text instead of rounding them', () => {
       const r = parseJsonBytes(enc.encode('{"n":18446744073709551615}'));

@@ -4,7 +4,7 @@
  * served them (`device_keys`, or `inner` in older records), the local trust decision
  * (`trust_state`: `Verified`, `BlackListed`, `Ignored`, `Unset`) and whether it was deleted.
  */
-import type { JsonB } from '../jsonBytes.ts';
+import type { JsonB, JsonBObject } from '../jsonBytes.ts';
 import { type Parsed, obj, parsed, problem, publicKey32, str } from './fields.ts';
 
 export type LocalTrust = 'verified' | 'blacklisted' | 'ignored' | 'unset';
@@ -16,6 +16,12 @@ export interface StoredDevice {
   readonly curve25519: string | undefined;
   readonly localTrust: LocalTrust;
   readonly deleted: boolean;
+  /**
+   * The signed device-keys object as the library stored it (public; matrix-sdk-crypto keeps
+   * fields it does not know, so signatures still verify over it). An offline audit checks it
+   * exactly as it would check the server's copy.
+   */
+  readonly signed: JsonBObject;
 }
 
 const TRUST: Record<string, LocalTrust> = { Verified: 'verified', BlackListed: 'blacklisted', Ignored: 'ignored', Unset: 'unset' };
@@ -37,5 +43,6 @@ export function parseDevice(json: JsonB): Parsed<StoredDevice> {
     curve25519: publicKey32(keys?.[`curve25519:${deviceId}`]),
     localTrust,
     deleted: root['deleted'] === true,
+    signed: keysJson,
   });
 }

@@ -13,7 +13,7 @@
  * user-signing key's signature), so it is not reported here; Crosscheck checks that signature
  * itself from the server's data.
  */
-import type { JsonB } from '../jsonBytes.ts';
+import type { JsonB, JsonBObject } from '../jsonBytes.ts';
 import { type Parsed, obj, parsed, problem, singleEd25519Key, str } from './fields.ts';
 
 /** Our own identity's local verification state (STYLE §9 item 9). */
@@ -27,6 +27,8 @@ export type StoredIdentity =
       readonly selfSigningKey: string;
       readonly userSigningKey: string;
       readonly verified: OwnVerifiedState;
+      /** The signed cross-signing key objects as stored (public; for an offline audit). */
+      readonly signed: { readonly master: JsonBObject; readonly selfSigning: JsonBObject; readonly userSigning: JsonBObject };
     }
   | {
       readonly kind: 'other';
@@ -39,6 +41,8 @@ export type StoredIdentity =
       readonly previouslyVerified: boolean | undefined;
       /** The serializer version ("0" when absent). */
       readonly version: string;
+      /** The signed cross-signing key objects as stored (public; for an offline audit). */
+      readonly signed: { readonly master: JsonBObject; readonly selfSigning: JsonBObject };
     };
 
 function ownState(v: JsonB | undefined): OwnVerifiedState | undefined {
@@ -68,8 +72,9 @@ export function parseIdentity(json: JsonB): Parsed<StoredIdentity> {
     const selfSigningKey = singleEd25519Key(own['self_signing_key']);
     const userSigningKey = singleEd25519Key(own['user_signing_key']);
     const verified = ownState(own['verified']);
-    if (!userId || !masterKey || !selfSigningKey || !userSigningKey || !verified) return problem('unexpected-shape', 'identity.Own');
-    return parsed({ kind: 'own', userId, masterKey, selfSigningKey, userSigningKey, verified });
+    const signed = { master: obj(own['master_key']), selfSigning: obj(own['self_signing_key']), userSigning: obj(own['user_signing_key']) };
+    if (!userId || !masterKey || !selfSigningKey || !userSigningKey || !verified || !signed.master || !signed.selfSigning || !signed.userSigning) return problem('unexpected-shape', 'identity.Own');
+    return parsed({ kind: 'own', userId, masterKey, selfSigningKey, userSigningKey, verified, signed: { master: signed.master, selfSigning: signed.selfSigning, userSigning: signed.userSigning } });
   }
   const other = obj(root['Other']);
   if (!other) return problem('unexpected-shape', 'identity');
@@ -99,5 +104,8 @@ export function parseIdentity(json: JsonB): Parsed<StoredIdentity> {
       // A newer serializer: its meaning is unknown, so nothing is read from it.
       return problem('unexpected-shape', `identity.Other.version ${version}`);
   }
-  return parsed({ kind: 'other', userId, masterKey, selfSigningKey, pinnedMasterKey, previouslyVerified, version });
+  const master = obj(other['master_key']);
+  const selfSigning = obj(other['self_signing_key']);
+  if (!master || !selfSigning) return problem('unexpected-shape', 'identity.Other');
+  return parsed({ kind: 'other', userId, masterKey, selfSigningKey, pinnedMasterKey, previouslyVerified, version, signed: { master, selfSigning } });
 }
