@@ -3,8 +3,9 @@
  * homeserver source). Errors end as one line on stderr and exit 2; never a stack trace.
  * Secrets are read from files or stdin into byte arrays and wiped after use.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { parseStrictJson, describeJsonError, type JsonValue } from '../core/json/strictJson.ts';
+import { type JsonValue } from '../core/json/strictJson.ts';
+import { InputError, readJsonFile, readSecretFile } from './files.ts';
+import { applyClientStore, loadClientStore } from './clientStore.ts';
 import { decodeRecoveryKey, describeRecoveryKeyError } from '../core/recoveryKey/recoveryKey.ts';
 import { audit } from '../core/audit.ts';
 import { writeLosslessJson } from '../core/json/writeJson.ts';
@@ -19,10 +20,6 @@ import { isJsonObject, type JsonObject } from '../core/json/strictJson.ts';
 
 declare const CROSSCHECK_VERSION: string | undefined;
 
-/** Largest snapshot file we read (a 10^5-device account is far below this). */
-const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
-const MAX_SECRET_FILE_BYTES = 4096;
-
 export interface Io {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
@@ -30,8 +27,6 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => Date;
 }
-
-class InputError extends Error {}
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   const parsed = parseArgs(argv);
@@ -63,19 +58,29 @@ async function execute(cmd: Command, io: Io): Promise<number> {
     case 'recovery-key-check':
       return recoveryKeyCheck(io);
     case 'capture': {
-      const snap = await captureFromEnvironment(cmd.homeserver, cmd.backupSessions, io);
-      if (!snap.ok) throw new InputError(snap.error);
-      io.stdout(`${writeLosslessJson(snap.value, 2)}\n`);
+      // The client store first: a bad file fails before anything is asked of the server.
+      const facts = cmd.clientStore ? await loadClientStore(cmd.clientStore) : undefined;
+      let snapshot: JsonValue | undefined;
+      if (cmd.homeserver) {
+        const snap = await captureFromEnvironment(cmd.homeserver, cmd.backupSessions, io);
+        if (!snap.ok) throw new InputError(snap.error);
+        snapshot = snap.value;
+      }
+      if (facts && cmd.clientStore) snapshot = applyClientStore(snapshot, facts, io.now(), cmd.clientStore.path);
+      io.stdout(`${writeLosslessJson(snapshot ?? null, 2)}\n`);
       return 0;
     }
     case 'audit': {
-      let snapshot: JsonValue;
-      if ('snapshot' in cmd.source) snapshot = readSnapshotFile(cmd.source.snapshot);
-      else {
+      const facts = cmd.clientStore ? await loadClientStore(cmd.clientStore) : undefined;
+      let snapshot: JsonValue | undefined;
+      if ('snapshot' in cmd.source) snapshot = readJsonFile(cmd.source.snapshot);
+      else if ('homeserver' in cmd.source) {
         const snap = await captureFromEnvironment(cmd.source.homeserver, cmd.backupSessions, io);
         if (!snap.ok) throw new InputError(snap.error);
         snapshot = snap.value;
       }
+      if (facts && cmd.clientStore) snapshot = applyClientStore(snapshot, facts, io.now(), cmd.clientStore.path);
+      if (snapshot === undefined) throw new InputError('nothing to audit');
       let pinRows: PinRow[] = [];
       if (cmd.pins) {
         const read = readPinsFile(cmd.pins);
@@ -97,53 +102,6 @@ async function execute(cmd: Command, io: Io): Promise<number> {
       return 0;
     }
   }
-}
-
-function readSnapshotFile(path: string): JsonValue {
-  let text: string;
-  try {
-    const size = statSync(path).size;
-    if (size > MAX_SNAPSHOT_BYTES) throw new InputError(`${path}: the file is ${size} bytes, over the ${MAX_SNAPSHOT_BYTES}-byte limit`);
-    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as { code?: string }).code;
-    if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
-    if (code === 'EISDIR') throw new InputError(`${path}: is a directory, not a snapshot file`);
-    if (e instanceof TypeError) throw new InputError(`${path}: the file is not valid UTF-8 text`);
-    throw new InputError(`${path}: cannot be read (${code ?? 'unknown error'})`);
-  }
-  const parsed = parseStrictJson(text);
-  if (!parsed.ok) throw new InputError(`${path}: not valid JSON for Crosscheck: ${describeJsonError(parsed.error)}`);
-  return parsed.value;
-}
-
-/** Reads a secret file as bytes; a passphrase loses one trailing newline (editors add one). */
-function readSecretFile(path: string, kind: 'recovery-key' | 'passphrase'): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    if (statSync(path).size > MAX_SECRET_FILE_BYTES) throw new InputError(`${path}: too large to be a ${kind.replace('-', ' ')}`);
-    const buf = readFileSync(path);
-    // A plain Uint8Array copy: Buffer.slice() would return a view, and wiping the original
-    // would then wipe the copy too.
-    bytes = Uint8Array.from(buf);
-    buf.fill(0);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as { code?: string }).code;
-    throw new InputError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`}`);
-  }
-  if (kind === 'passphrase') {
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] === 0x0a) end--;
-    if (end > 0 && bytes[end - 1] === 0x0d) end--;
-    if (end !== bytes.length) {
-      const trimmed = Uint8Array.prototype.slice.call(bytes, 0, end);
-      bytes.fill(0);
-      bytes = trimmed;
-    }
-  }
-  return bytes;
 }
 
 async function recoveryKeyCheck(io: Io): Promise<number> {

@@ -5,6 +5,7 @@
  * (security H6).
  */
 import type { Finding, Report, UserReport } from '../core/report/types.ts';
+import type { ClientStoreSummary, StoreKeyMatch } from '../core/report/clientStoreSummary.ts';
 
 // C0/C1 controls, and the bidi embedding/override/isolate controls.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
@@ -29,6 +30,7 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of r.findings) counts[f.severity]++;
   lines.push(`Crosscheck report for ${safe(r.subject.userId)} (session ${safe(r.subject.deviceId)}), ${r.generatedAt}`);
+  if (r.capturedFrom === 'client-store') lines.push("Offline: the keys are the ones this client's own store last saw; the homeserver was not asked.");
   lines.push(summaryLine(r, own));
   lines.push(`Problems: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} note(s).`);
   lines.push('');
@@ -56,6 +58,7 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
   lines.push(`Secret storage: ${r.secretStorage.status}${r.secretStorage.defaultKeyId ? ` (default key ${safe(r.secretStorage.defaultKeyId)})` : ''}.`);
   for (const [name, status] of Object.entries(r.secretStorage.secrets)) lines.push(`  ${name}: ${status}`);
   lines.push(`Recovery key: ${r.recoveryKey.status}${r.recoveryKey.reason ? ` (${r.recoveryKey.reason}${r.recoveryKey.position ? ` at character ${r.recoveryKey.position}` : ''})` : ''}${r.recoveryKey.unlocked ? `; unlocks ${r.recoveryKey.unlocked.secrets} of ${r.recoveryKey.unlocked.of} secrets${r.recoveryKey.unlocked.backup ? ' and the current key backup' : ''}` : ''}.`);
+  if (r.clientStore) lines.push('', ...renderClientStore(r.clientStore));
   if (r.findings.length > 0) {
     lines.push('');
     lines.push('Findings:');
@@ -79,6 +82,29 @@ function summaryLine(r: Report, own: UserReport | undefined): string {
   if (r.backup.status === 'untrusted' || r.backup.status === 'mismatch') parts.push('Your key backup cannot be trusted.');
   if (r.backup.status === 'missing') parts.push('You have no key backup.');
   return parts.join(' ');
+}
+
+const MATCH_WORDS: Record<StoreKeyMatch, string> = {
+  matches: 'held, matches the published key',
+  differs: 'held, but DIFFERS from the published key',
+  'not-cached': 'not held',
+  'not-published': 'held; nothing published to compare with',
+  unknown: 'unknown',
+};
+
+/** The client's own view (report.clientStore): every line is "per the client store". */
+function renderClientStore(c: ClientStoreSummary): string[] {
+  const out = [`This client's own store (${safe(c.client)}; the page can write it, so these are the client's facts, not proofs):`];
+  const session = c.thisSession === 'matches' ? 'match the keys the server publishes' : c.thisSession === 'differs' ? 'DIFFER from the keys the server publishes' : c.thisSession === 'not-published' ? 'are not published by the server' : 'unknown';
+  out.push(`  this session's keys   ${session}`);
+  out.push(`  master key            ${MATCH_WORDS[c.crossSigning.master]}`);
+  out.push(`  self-signing key      ${MATCH_WORDS[c.crossSigning.selfSigning]}`);
+  out.push(`  user-signing key      ${MATCH_WORDS[c.crossSigning.userSigning]}`);
+  out.push(`  backup key            ${MATCH_WORDS[c.backupKey]}${c.backupKeyVersion ? ` (for backup version ${safe(c.backupKeyVersion)})` : ''}`);
+  if (c.sessions) out.push(`  message keys          ${c.sessions.total} in ${c.sessions.rooms} room${c.sessions.rooms === 1 ? '' : 's'}, ${c.sessions.notBackedUp} not backed up`);
+  if (c.withheld !== undefined) out.push(`  withheld keys         ${c.withheld}`);
+  out.push(`  other people          ${c.identities.held} identit${c.identities.held === 1 ? 'y' : 'ies'} held${c.identities.changed ? `, ${c.identities.changed} changed since the client pinned them` : ''}`);
+  return out;
 }
 
 function renderFinding(f: Finding): string[] {

@@ -7,6 +7,7 @@
  * verdict then uses the graph (which own devices are verified) and the backup key it unlocked.
  * Key material lives only inside this call and is wiped before it returns.
  */
+import { summarizeClientStore } from './report/clientStoreSummary.ts';
 import { type Result, ok, err } from './result.ts';
 import { wipe } from './bytes.ts';
 import { type JsonValue, isJsonObject } from './json/strictJson.ts';
@@ -66,6 +67,7 @@ export async function audit(input: JsonValue, options: AuditOptions): Promise<Re
     }
     const ctx: AuditContext = { snapshot: snap, model, backup, sessions, secretFindings: secrets.findings };
     const findings = sortFindings(CHECKS.flatMap((c) => c.run(ctx)));
+    const clientStore = summarizeClientStore(snap, model, backup);
     return ok({
       format: 'crosscheck-report/1',
       subject: { userId: snap.userId, deviceId: snap.deviceId },
@@ -77,7 +79,8 @@ export async function audit(input: JsonValue, options: AuditOptions): Promise<Re
       recoveryKey: secrets.recoveryKey,
       findings,
       notChecked: notChecked(snap, model, options),
-      ...(snap.local ? { clientStore: { client: snap.local.client ?? 'client store' } } : {}),
+      ...(clientStore ? { clientStore } : {}),
+      ...(snap.capturedFrom === 'client-store' ? { capturedFrom: 'client-store' as const } : {}),
     });
   } finally {
     wipe(secrets?.backupPrivateKey, options.secret?.text);
@@ -143,6 +146,9 @@ function backupReport(b: BackupModel, sessions: SessionCounts | undefined): Back
 
 function notChecked(snap: Snapshot, model: TrustModel, options: AuditOptions): string[] {
   const out: string[] = [];
+  if (snap.capturedFrom === 'client-store')
+    out.push("whether the homeserver still serves these keys: this audit used the keys this browser's client store last saw, without asking the server");
+  for (const gap of snap.coverageGaps ?? []) out.push(gap);
   if (snap.keyBackup === undefined) out.push('key backup: the snapshot has no /room_keys/version data');
   if (snap.keyBackup && !snap.keyBackupSessions) out.push('backed-up message keys: the snapshot has no /room_keys/keys data');
   if (snap.accountData === undefined) out.push('secret storage: the snapshot has no account data');

@@ -88,7 +88,22 @@ function rebuild(r: Report, dropNames: boolean, t: Rewrite): Report {
     findings: r.findings.map((f) => finding(f, t)),
     notChecked: r.notChecked.map(t),
     // Which kind of store the local facts came from ("element-web rust-crypto store v107"): no ID in it.
-    ...(r.clientStore ? { clientStore: { client: r.clientStore.client } } : {}),
+    // Counts and match words only: nothing in the summary names a user or a room.
+    ...(r.clientStore
+      ? {
+          clientStore: {
+            client: r.clientStore.client,
+            thisSession: r.clientStore.thisSession,
+            crossSigning: { ...r.clientStore.crossSigning },
+            backupKey: r.clientStore.backupKey,
+            ...(r.clientStore.backupKeyVersion !== undefined ? { backupKeyVersion: r.clientStore.backupKeyVersion } : {}),
+            ...(r.clientStore.sessions ? { sessions: { ...r.clientStore.sessions } } : {}),
+            ...(r.clientStore.withheld !== undefined ? { withheld: r.clientStore.withheld } : {}),
+            identities: { ...r.clientStore.identities },
+          },
+        }
+      : {}),
+    ...(r.capturedFrom ? { capturedFrom: r.capturedFrom } : {}),
   };
 }
 

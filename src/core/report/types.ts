@@ -163,5 +163,32 @@ export interface Report {
    * Present when facts came from this browser's client store (the snapshot's `local` part): which
    * store. Verdicts that rest on it are "per this browser's client store" (security.md D4).
    */
-  readonly clientStore?: { readonly client: string };
+  readonly clientStore?: ClientStoreSummary;
+  /** Extension: present when the keys came from the client's own stores (an offline audit), not the homeserver. */
+  readonly capturedFrom?: 'client-store';
+}
+
+/**
+ * Extension (issue 5): what this browser's client store holds against what is published
+ * (computed in ./clientStoreSummary.ts). `matches` / `differs` (another key than the one
+ * published) / `not-cached` / `not-published` (nothing to compare with) / `unknown`.
+ */
+export type StoreKeyMatch = 'matches' | 'differs' | 'not-cached' | 'not-published' | 'unknown';
+
+export interface ClientStoreSummary {
+  /** Which store, e.g. "element-web rust-crypto store v107". */
+  readonly client: string;
+  /** This session's keys in the store against the keys the server publishes for it. */
+  readonly thisSession: Exclude<StoreKeyMatch, 'not-cached'>;
+  /** The private cross-signing keys the client caches, by the public keys they derive. */
+  readonly crossSigning: { readonly master: StoreKeyMatch; readonly selfSigning: StoreKeyMatch; readonly userSigning: StoreKeyMatch };
+  readonly backupKey: StoreKeyMatch;
+  /** The backup version the cached key is for, when the store says. */
+  readonly backupKeyVersion?: string;
+  /** Message keys (Megolm sessions) the client holds, and how many it has not backed up. */
+  readonly sessions?: { readonly rooms: number; readonly total: number; readonly notBackedUp: number };
+  /** Room keys a sender withheld from this client. */
+  readonly withheld?: number;
+  /** Identities the client holds for other users, and how many changed since it pinned them. */
+  readonly identities: { readonly held: number; readonly changed: number };
 }

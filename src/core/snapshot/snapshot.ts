@@ -64,6 +64,13 @@ export interface Snapshot {
   readonly local?: LocalView;
   /** Extension: why this browser's client store could not be read (reported as not checked). */
   readonly localUnavailable?: string;
+  /**
+   * Extension: where `keysQuery` came from. `client-store` = an offline snapshot assembled from
+   * the client's own stores (sources/clientStorage/offlineSnapshot.ts), not from the homeserver.
+   */
+  readonly capturedFrom?: 'homeserver' | 'client-store';
+  /** Extension: what the capture knows it may have missed, in words (listed under "not checked"). */
+  readonly coverageGaps?: readonly string[];
   readonly pins: Readonly<Record<string, Pin>>;
 }
 
@@ -110,6 +117,11 @@ export function readSnapshot(input: JsonValue): Result<Snapshot, SnapshotError> 
     return err({ code: 'bad-field', message: '"queriedUsers" must be an array of Matrix user IDs when present' });
   const local = readLocal(input['local']);
   if (!local.ok) return local;
+  const from = input['capturedFrom'];
+  if (from !== undefined && from !== 'homeserver' && from !== 'client-store') return err({ code: 'bad-field', message: '"capturedFrom" must be "homeserver" or "client-store" when present' });
+  const gaps = input['coverageGaps'];
+  if (gaps !== undefined && !(Array.isArray(gaps) && gaps.length <= 100 && gaps.every((g) => typeof g === 'string' && g.length <= 1000)))
+    return err({ code: 'bad-field', message: '"coverageGaps" must be a list of short sentences when present' });
   const pins = readPins(input['pins']);
   if (!pins.ok) return pins;
 
@@ -126,6 +138,8 @@ export function readSnapshot(input: JsonValue): Result<Snapshot, SnapshotError> 
     ...(accountData.value ? { accountData: accountData.value } : {}),
     ...(local.value ? { local: local.value } : {}),
     ...(typeof input['localUnavailable'] === 'string' ? { localUnavailable: input['localUnavailable'].slice(0, 1000) } : {}),
+    ...(from !== undefined ? { capturedFrom: from } : {}),
+    ...(gaps !== undefined ? { coverageGaps: gaps as string[] } : {}),
     pins: pins.value,
   });
 }

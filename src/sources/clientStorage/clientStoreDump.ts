@@ -1,0 +1,128 @@
+/**
+ * @module clientStorage/clientStoreDump — one file holding what the page readers copied out of a
+ * client's storage (the rust crypto store's raw records, the sync store's extract), for
+ * `crosscheck audit|capture --client-store FILE`: support staff and developers audit a client
+ * offline, or add the client's own view to a live capture.
+ *
+ * The file holds no key that opens anything: the crypto store's records stay encrypted with the
+ * client's pickle key, which the command line reads from a separate file (`--pickle-key-file`),
+ * hands to the decoder and wipes; the readers' pickle key never enters the dump.
+ */
+import { type Result, ok, err } from '../../core/result.ts';
+import { type JsonObject, type JsonValue, isJsonObject } from '../../core/json/strictJson.ts';
+import type { LocalView } from '../../core/snapshot/snapshot.ts';
+import type { Pbkdf2Sha256 } from './rustStore/storeCipher.ts';
+import type { RustStoreContents } from './rustStore/decodeRustStore.ts';
+import { readLocalView } from './rustStore/localView.ts';
+import { type SyncStoreContents, decodeSyncStore } from './syncStore/decodeSyncStore.ts';
+import { offlineSnapshot } from './offlineSnapshot.ts';
+
+export const CLIENT_STORE_DUMP_FORMAT = 'crosscheck-client-store/1';
+
+/** What the file says about one store: its reader's dump, or why there was none. */
+export type StorePart = { readonly dump: unknown } | { readonly unavailable: string };
+
+export interface ClientStoreDump {
+  readonly format: typeof CLIENT_STORE_DUMP_FORMAT;
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly homeserver?: string;
+  /** `readRustStore`'s dump (its pickle key left out). */
+  readonly rust: StorePart;
+  /** `readSyncStore`'s dump. */
+  readonly sync: StorePart;
+}
+
+/** What the client's stores say, decoded. */
+export interface ClientStoreFacts {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly homeserver?: string;
+  /** `local`, or why it could not be had. */
+  readonly local: { readonly view: LocalView; readonly contents: RustStoreContents } | { readonly unavailable: string };
+  readonly sync: SyncStoreContents | { readonly unavailable: string };
+}
+
+export interface ClientStoreError {
+  /** One line: what was wrong and where. */
+  readonly message: string;
+}
+
+const USER_ID = /^@[^:\s]+:\S+$/;
+
+function part(v: JsonValue | undefined, name: string): Result<StorePart, ClientStoreError> {
+  if (!isJsonObject(v)) return err({ message: `"${name}" must be an object with "dump" or "unavailable"` });
+  if (typeof v['unavailable'] === 'string') return ok({ unavailable: v['unavailable'].slice(0, 1000) });
+  if (v['dump'] !== undefined) return ok({ dump: v['dump'] });
+  return err({ message: `"${name}" has neither "dump" nor "unavailable"` });
+}
+
+/** Reads a parsed client-store file: the envelope only (each dump is validated by its decoder). */
+export function readClientStoreDump(v: JsonValue): Result<ClientStoreDump, ClientStoreError> {
+  if (!isJsonObject(v)) return err({ message: 'the client-store file is not a JSON object' });
+  if (v['format'] !== CLIENT_STORE_DUMP_FORMAT) return err({ message: `unsupported client-store format ${JSON.stringify(v['format'] ?? null)} (expected "${CLIENT_STORE_DUMP_FORMAT}")` });
+  const userId = v['userId'];
+  const deviceId = v['deviceId'];
+  if (typeof userId !== 'string' || !USER_ID.test(userId)) return err({ message: '"userId" must be a Matrix user ID' });
+  if (typeof deviceId !== 'string' || deviceId.length === 0 || deviceId.length > 255) return err({ message: '"deviceId" must be a device ID' });
+  const hs = v['homeserver'];
+  if (hs !== undefined && typeof hs !== 'string') return err({ message: '"homeserver" must be a URL string when present' });
+  const rust = part(v['rust'], 'rust');
+  if (!rust.ok) return rust;
+  const sync = part(v['sync'], 'sync');
+  if (!sync.ok) return sync;
+  return ok({ format: CLIENT_STORE_DUMP_FORMAT, userId, deviceId, ...(hs !== undefined ? { homeserver: hs } : {}), rust: rust.value, sync: sync.value });
+}
+
+/** LosslessNumbers (strict JSON) back to plain JSON values, as the page readers produced them. */
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x !== null && typeof x === 'object' && 'raw' in x && typeof (x as { raw: unknown }).raw === 'string' ? Number((x as { raw: string }).raw) : x)));
+
+/**
+ * Decodes both stores. Nothing fails as a whole: a store that cannot be used becomes an
+ * "unavailable" reason that the report lists under "not checked".
+ * @param pickleKey the client's pickle key (secret; the caller wipes its copy), or null
+ */
+export async function decodeClientStore(dump: ClientStoreDump, pickleKey: string | null, opts: { readonly pbkdf2?: Pbkdf2Sha256 } = {}): Promise<ClientStoreFacts> {
+  let local: ClientStoreFacts['local'];
+  if ('unavailable' in dump.rust) local = { unavailable: dump.rust.unavailable };
+  else {
+    const r = await readLocalView(plain(dump.rust.dump), pickleKey, { userId: dump.userId, deviceId: dump.deviceId, ...(opts.pbkdf2 ? { pbkdf2: opts.pbkdf2 } : {}) });
+    local = r.ok ? { view: r.value.local, contents: r.value.contents } : { unavailable: r.error.message };
+  }
+  let sync: ClientStoreFacts['sync'];
+  if ('unavailable' in dump.sync) sync = { unavailable: dump.sync.unavailable };
+  else {
+    const s = decodeSyncStore(plain(dump.sync.dump), dump.userId);
+    sync = s.ok ? s.value : { unavailable: s.error.message };
+  }
+  return { userId: dump.userId, deviceId: dump.deviceId, ...(dump.homeserver ? { homeserver: dump.homeserver } : {}), local, sync };
+}
+
+/** Adds the client's own view to a snapshot of the same session (live capture or file). */
+export function withClientStore(snapshot: JsonObject, facts: ClientStoreFacts): Result<JsonObject, ClientStoreError> {
+  if (snapshot['userId'] !== facts.userId || snapshot['deviceId'] !== facts.deviceId)
+    return err({ message: `the client store is ${facts.userId} ${facts.deviceId}, but the snapshot is ${String(snapshot['userId'])} ${String(snapshot['deviceId'])}` });
+  const out: JsonObject = Object.create(null);
+  Object.assign(out, snapshot);
+  delete out['local'];
+  delete out['localUnavailable'];
+  if ('view' in facts.local) out['local'] = facts.local.view as unknown as JsonValue;
+  else out['localUnavailable'] = facts.local.unavailable;
+  return ok(out);
+}
+
+/** A snapshot from the stores alone (./offlineSnapshot.ts); needs a readable crypto store. */
+export function offlineFromClientStore(facts: ClientStoreFacts, now: Date): Result<JsonObject, ClientStoreError> {
+  if (!('view' in facts.local)) return err({ message: `an offline audit needs the client's crypto store, and it could not be used: ${facts.local.unavailable}` });
+  const sync = 'unavailable' in facts.sync ? undefined : facts.sync;
+  const built = offlineSnapshot({
+    userId: facts.userId,
+    deviceId: facts.deviceId,
+    ...(facts.homeserver ? { homeserver: facts.homeserver } : {}),
+    rust: facts.local.contents,
+    local: facts.local.view,
+    ...(sync ? { sync } : { syncUnavailable: 'unavailable' in facts.sync ? facts.sync.unavailable : 'the sync store was not read' }),
+    now,
+  });
+  return built.ok ? built : err({ message: built.error.message });
+}
