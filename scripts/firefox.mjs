@@ -72,15 +72,21 @@ export async function launchFirefoxWithExtension(extensionDir, { headless = true
     // context") unless the driver may reach privileged contexts; the report page is one.
     args: ['--remote-allow-system-access'],
   });
-  const id = await browser.installExtension(resolve(extensionDir));
-  if (id !== GECKO_ID) throw new Error(`firefox: installed ${id}, expected ${GECKO_ID}`);
+  const close = async () => {
+    await browser.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  };
+  try {
+    const id = await browser.installExtension(resolve(extensionDir));
+    if (id !== GECKO_ID) throw new Error(`firefox: installed ${id}, expected ${GECKO_ID}`);
+  } catch (e) {
+    await close();
+    throw e;
+  }
   return {
     browser,
     extensionOrigin: `moz-extension://${uuid}`,
     userDataDir,
-    close: async () => {
-      await browser.close();
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
+    close,
   };
 }
