@@ -464,6 +464,16 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     // Nor the backup key (the local fact behind BACKUP_KEY_NOT_CACHED).
     assert.ok(codes.includes('BACKUP_KEY_NOT_CACHED'), codes.join(', '));
     assert.ok((await codesIn(view.locator('main'))).includes('LOCAL_CROSS_SIGNING_KEYS_MISSING'));
+    // The popup shows the client's own facts, set against what is published (report.clientStore).
+    assert.equal(r.clientStore.thisSession, 'matches');
+    assert.deepEqual(r.clientStore.crossSigning, { master: 'not-cached', selfSigning: 'not-cached', userSigning: 'not-cached' });
+    assert.equal(r.clientStore.backupKey, 'not-cached');
+    const facts = await view.locator('#client-store [data-testid="client-store-facts"]').innerText();
+    assert.match(facts, /This session’s keys\s+Match the keys your server publishes for it/);
+    assert.match(facts, /Master key\s+Not held in this browser/);
+    assert.match(facts, /Backup key\s+Not held in this browser/);
+    assert.match(facts, /Message keys\s+\d+ keys? in \d+ rooms?/);
+    await view.locator('#client-store').scrollIntoViewIfNeeded();
     await shot(view, 'report-client-store');
 
     // Nothing of ALICE4's token or its pickle key is kept or logged by the extension, or on its pages.

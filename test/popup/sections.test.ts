@@ -11,6 +11,7 @@ import { peopleView } from '../../src/popup/view/people.ts';
 import { backupView } from '../../src/popup/view/backup.ts';
 import { secretStorageView } from '../../src/popup/view/secretStorage.ts';
 import { notCheckedView } from '../../src/popup/view/notChecked.ts';
+import { clientStoreView } from '../../src/popup/view/clientStore.ts';
 import { placeOf, findingsIn } from '../../src/popup/view/placement.ts';
 import { WHY_IT_MATTERS, findingView } from '../../src/popup/view/findings.ts';
 import { FINDING_CODES, type Anchor, type Report } from '../../src/core/report/types.ts';
@@ -246,5 +247,45 @@ describe('popup/view/placement', () => {
       if (f.code === 'KEYS_QUERY_FAILURE') assert.equal(placeOf(f, r), 'people');
       if (f.code === 'LOCAL_CROSS_SIGNING_KEYS_MISSING') assert.equal(placeOf(f, r), 'identity');
     }
+  });
+});
+
+describe('popup/view/clientStore', () => {
+  it('lists what the demo client holds, each line against what is published, from report.clientStore', async () => {
+    const r = await reportFor('demo');
+    assert.ok(r.clientStore, 'the demo snapshot has a local part');
+    const v = clientStoreView(r);
+    assert.ok(v);
+    const rows = Object.fromEntries(v.rows.map((row) => [row.label, row.value]));
+    assert.equal(rows['This session’s keys'], r.clientStore.thisSession === 'matches' ? 'Match the keys your server publishes for it' : rows['This session’s keys']);
+    for (const [label, key] of [['Master key', 'master'], ['Self-signing key', 'selfSigning'], ['User-signing key', 'userSigning']] as const) {
+      const m = r.clientStore.crossSigning[key];
+      assert.match(rows[label]!, m === 'matches' ? /^Held; matches/ : m === 'not-cached' ? /^Not held/ : m === 'differs' ? /NOT the key you publish/ : /./, label);
+    }
+  });
+
+  it('a key the client holds that is not the published one is an error; nothing held is only information', async () => {
+    const r = variant(await reportFor('demo'), (d) => {
+      const cs = (d as { clientStore: { crossSigning: Record<string, string>; backupKey: string } }).clientStore;
+      cs.crossSigning['selfSigning'] = 'differs';
+      cs.backupKey = 'not-cached';
+    });
+    const v = clientStoreView(r)!;
+    assert.equal(v.tone, 'error');
+    assert.equal(v.rows.find((row) => row.label === 'Self-signing key')!.tone, 'error');
+    assert.equal(v.rows.find((row) => row.label === 'Backup key')!.tone, 'info');
+  });
+
+  it('message keys not backed up are a warning, with the counts; no client store, no section', async () => {
+    const r = variant(await reportFor('demo'), (d) => {
+      (d as { clientStore: { sessions: unknown } }).clientStore.sessions = { rooms: 2, total: 5, notBackedUp: 3 };
+    });
+    const row = clientStoreView(r)!.rows.find((x) => x.label === 'Message keys')!;
+    assert.equal(row.value, '5 keys in 2 rooms; 3 not backed up');
+    assert.equal(row.tone, 'warning');
+    const none = variant(await reportFor('demo'), (d) => {
+      delete (d as { clientStore?: unknown }).clientStore;
+    });
+    assert.equal(clientStoreView(none), undefined);
   });
 });

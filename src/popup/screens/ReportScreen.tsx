@@ -12,6 +12,7 @@ import { peopleView } from '../view/people.ts';
 import { backupView } from '../view/backup.ts';
 import { secretStorageView } from '../view/secretStorage.ts';
 import { notCheckedView } from '../view/notChecked.ts';
+import { clientStoreView } from '../view/clientStore.ts';
 import { findingsIn } from '../view/placement.ts';
 import { findingView } from '../view/findings.ts';
 import { formatTime, count } from '../view/format.ts';
@@ -43,6 +44,7 @@ export function ReportScreen({ report, secretKind, sourceNote, onCheckKey, histo
   const sessions = sessionsView(report);
   const ppl = peopleView(report);
   const backup = backupView(report);
+  const store = clientStoreView(report);
   const ss = secretStorageView(report);
   const nc = notCheckedView(report);
   const identityFindings = findingsIn(report, 'identity').map((f) => findingView(f, report.subject.userId));
@@ -259,6 +261,26 @@ export function ReportScreen({ report, secretKind, sourceNote, onCheckKey, histo
             </p>
           ) : null}
         </Section>
+
+        {store ? (
+          <Section id="client-store" title="This browser’s client store" state={{ tone: store.tone, word: store.word }}>
+            <p>
+              What the signed-in client keeps in this browser ({store.client}), set against what is published. These are the client&rsquo;s own records: the page itself can write them, so
+              they explain problems but prove nothing.
+            </p>
+            <dl class="facts" data-testid="client-store-facts">
+              {store.rows.map((r) => (
+                <div key={r.label}>
+                  <dt>{r.label}</dt>
+                  <dd class="with-mark">
+                    <ToneMark tone={r.tone} />
+                    <span>{r.value}</span>
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </Section>
+        ) : null}
 
         <Section id="not-checked" title="Not checked" state={nc.items.length > 0 ? { tone: 'info', word: count(nc.items.length, 'item') } : { tone: 'ok', word: 'Nothing left out' }}>
           <p>{nc.intro}</p>
