@@ -17,6 +17,26 @@ describe('cli/args', () => {
       });
     });
 
+    it('--client-store: with a source it adds the client view; alone it is the offline audit; the pickle key only from a file', () => {
+      const live = parseArgs(['audit', '--homeserver', 'https://hs.example', '--client-store', 'd.json', '--pickle-key-file', 'k']);
+      assert.ok(live.ok && live.value.kind === 'audit');
+      assert.deepEqual(live.value.source, { homeserver: 'https://hs.example' });
+      assert.deepEqual(live.value.clientStore, { path: 'd.json', pickleKeyFile: 'k' });
+      const offline = parseArgs(['audit', '--client-store', 'd.json']);
+      assert.ok(offline.ok && offline.value.kind === 'audit');
+      assert.deepEqual(offline.value.source, { offline: true });
+      const capture = parseArgs(['capture', '--client-store', 'd.json', '--pickle-key-file', 'k']);
+      assert.ok(capture.ok && capture.value.kind === 'capture' && capture.value.homeserver === undefined);
+      const noStore = parseArgs(['audit', '--snapshot', 's.json', '--pickle-key-file', 'k']);
+      assert.ok(!noStore.ok && /goes with --client-store/.test(noStore.error));
+      const inline = parseArgs(['audit', '--client-store', 'd.json', '--pickle-key', 'abc']);
+      assert.ok(!inline.ok && /--pickle-key-file/.test(inline.error));
+      const nothing = parseArgs(['audit']);
+      assert.ok(!nothing.ok && /--client-store FILE/.test(nothing.error));
+      const both = parseArgs(['audit', '--snapshot', 's.json', '--homeserver', 'https://hs.example']);
+      assert.ok(!both.ok && /not both/.test(both.error));
+    });
+
     it('accepts --flag=value', () => {
       const r = parseArgs(['audit', '--snapshot=s.json', '--fail-on=warning']);
       assert.ok(r.ok && r.value.kind === 'audit' && r.value.failOn === 'warning');

@@ -88,6 +88,32 @@ describe('cli/main', () => {
       }
     });
 
+    it('exits 2 with one line naming the file for a bad client-store file', async () => {
+      const write = (name: string, v: unknown) => writeFileSync(join(dir, name), JSON.stringify(v));
+      write('cs-format.json', { format: 'other' });
+      write('cs-user.json', { format: 'crosscheck-client-store/1', userId: 'alice', deviceId: 'D', rust: { unavailable: 'x' }, sync: { unavailable: 'y' } });
+      write('cs-part.json', { format: 'crosscheck-client-store/1', userId: '@a:hs', deviceId: 'D', rust: 5, sync: { unavailable: 'y' } });
+      write('cs-norust.json', { format: 'crosscheck-client-store/1', userId: '@a:hs', deviceId: 'D', rust: { unavailable: 'no rust crypto store on the page' }, sync: { unavailable: 'y' } });
+      const cases: [string, RegExp][] = [
+        ['cs-format.json', /cs-format\.json: unsupported client-store format "other"/],
+        ['cs-user.json', /cs-user\.json: "userId" must be a Matrix user ID/],
+        ['cs-part.json', /cs-part\.json: "rust" must be an object/],
+        ['cs-norust.json', /cs-norust\.json: an offline audit needs the client's crypto store, and it could not be used: no rust crypto store on the page/],
+        ['cs-missing.json', /cs-missing\.json: no such file/],
+      ];
+      for (const [file, re] of cases) {
+        const r = await cli(['audit', '--client-store', join(dir, file)]);
+        assert.equal(r.code, 2, file);
+        assert.match(r.err, re);
+        assert.equal(r.err.trim().split('\n').length, 1, `${file}: exactly one line`);
+        assert.equal(r.out, '');
+      }
+      // With a snapshot of another session, the store is refused rather than mixed in.
+      const other = await cli(['audit', '--snapshot', join(dir, 'tv3.json'), '--client-store', join(dir, 'cs-norust.json')]);
+      assert.equal(other.code, 2);
+      assert.match(other.err, /the client store is @a:hs D, but the snapshot is /);
+    });
+
     it('exits 2 for an unreadable recovery-key file', async () => {
       const r = await cli(['audit', '--snapshot', join(dir, 'tv3.json'), '--recovery-key-file', join(dir, 'nope.txt')]);
       assert.equal(r.code, 2);
