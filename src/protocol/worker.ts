@@ -23,6 +23,11 @@ export interface WorkerAuditRequest {
 }
 
 export interface ClientStoreInput {
+  /**
+   * Which reader produced `dumpJson`: `rust` (readRustStore, the default when absent) or `legacy`
+   * (readLegacyStore: the libolm store `matrix-js-sdk:crypto`, read when the page has no rust store).
+   */
+  readonly kind?: 'rust' | 'legacy';
   readonly dumpJson?: string;
   readonly pickleKey?: string;
   /** Why the store could not be read, when it could not (shown as "not checked"). */
@@ -47,5 +52,5 @@ export const validateWorkerRequest: Check<WorkerAuditRequest> = object({
   snapshotJson: str(MAX_SNAPSHOT_CHARS),
   now: str(40),
   secret: optional(object({ kind: literal('recovery-key', 'passphrase'), text: bytes(4096) })),
-  clientStore: optional(object({ dumpJson: optional(str(MAX_SNAPSHOT_CHARS)), pickleKey: optional(str(200)), unavailable: optional(str(1000)) })),
+  clientStore: optional(object({ kind: optional(literal('rust', 'legacy')), dumpJson: optional(str(MAX_SNAPSHOT_CHARS)), pickleKey: optional(str(200)), unavailable: optional(str(1000)) })),
 });

@@ -12,6 +12,7 @@ import { validateWorkerRequest, type WorkerReply, type ClientStoreInput } from '
 import { isJsonObject, type JsonObject, type JsonValue } from '../core/json/strictJson.ts';
 import { readLocalView } from '../sources/clientStorage/rustStore/localView.ts';
 import { webCryptoPbkdf2Sha256 } from '../sources/clientStorage/rustStore/webCryptoPbkdf2.ts';
+import { legacyDeviceMismatch, legacyLocal } from '../sources/clientStorage/clientStoreDump.ts';
 
 export interface WorkerPlatform {
   readonly pbkdf2?: Pbkdf2Sha512;
@@ -50,7 +51,7 @@ export async function handleWorkerRequest(data: unknown, platform: WorkerPlatfor
 
 /**
  * Decodes the client store into the snapshot's `local` part (it overrides any `local` already
- * there). When the store cannot be read, the snapshot says why instead, and the audit lists it as
+ * there): the rust crypto store, or (`kind: 'legacy'`) the legacy libolm store. When the store cannot be read, the snapshot says why instead, and the audit lists it as
  * not checked — never a guess.
  */
 async function withLocal(snapshot: JsonValue, store: ClientStoreInput): Promise<JsonValue> {
@@ -69,6 +70,19 @@ async function withLocal(snapshot: JsonValue, store: ClientStoreInput): Promise<
   }
   const userId = typeof snapshot['userId'] === 'string' ? snapshot['userId'] : undefined;
   const deviceId = typeof snapshot['deviceId'] === 'string' ? snapshot['deviceId'] : undefined;
+  if (store.kind === 'legacy') {
+    // The legacy libolm store (read only when the page has no rust store): its Account pickle names
+    // no device, so it must hold the device keys the snapshot publishes for this session.
+    if (userId === undefined || deviceId === undefined) {
+      out['localUnavailable'] = 'the legacy (libolm) crypto store cannot be matched to a session the snapshot does not name';
+      return out;
+    }
+    const legacy = legacyLocal(dump, store.pickleKey ?? null, userId);
+    const why = 'unavailable' in legacy ? legacy.unavailable : legacyDeviceMismatch(legacy.view, snapshot, userId, deviceId);
+    if (why !== undefined || 'unavailable' in legacy) out['localUnavailable'] = why ?? 'the legacy (libolm) crypto store could not be used';
+    else out['local'] = legacy.view as unknown as JsonObject;
+    return out;
+  }
   const local = await readLocalView(dump, store.pickleKey ?? null, { ...(userId ? { userId } : {}), ...(deviceId ? { deviceId } : {}), pbkdf2: webCryptoPbkdf2Sha256 });
   if (!local.ok) out['localUnavailable'] = local.error.message;
   else out['local'] = local.value.local as unknown as JsonObject;
