@@ -15,6 +15,8 @@ import { validateEnvelope, type MessageError } from '../protocol/messages.ts';
 import { validateSessionReadResult } from '../protocol/session.ts';
 import { readElementSession } from '../content/readElementSession.ts';
 import { readRustStore } from '../sources/clientStorage/rustStore/readRustStore.ts';
+import { readLegacyStore } from '../sources/clientStorage/legacyStore/readLegacyStore.ts';
+import { readClientStoreInTab } from './clientStoreReader.ts';
 import { captureSnapshot } from '../sources/homeserver/capture.ts';
 import { dexiePinStore } from '../store/pinStore.ts';
 import { createOrchestrator } from './orchestrator.ts';
@@ -39,18 +41,12 @@ const orchestrator = createOrchestrator({
     const r = checked.value;
     return r.ok ? ok(r.value) : err<MessageError>({ code: 'unsupported-page', message: r.error.message });
   },
-  async readClientStore(tabId) {
-    try {
-      // Read-only, like the session reader: listed databases only, no version, closed at once.
-      const results = await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: readRustStore });
-      const r = results[0]?.result as { ok?: unknown; value?: { pickleKey?: unknown; dump?: unknown }; error?: { message?: unknown } } | undefined;
-      if (!r || typeof r !== 'object') return { unavailable: 'the client store could not be read' };
-      if (r.ok !== true) return { unavailable: typeof r.error?.message === 'string' ? r.error.message.slice(0, 500) : 'the client store could not be read' };
-      const pickleKey = typeof r.value?.pickleKey === 'string' ? r.value.pickleKey : undefined;
-      return { dumpJson: JSON.stringify(r.value?.dump ?? null), ...(pickleKey ? { pickleKey } : {}) };
-    } catch {
-      return { unavailable: 'the client store could not be read on this page' };
-    }
+  readClientStore(tabId) {
+    // The rust store first; the legacy libolm store only when the page has no rust store.
+    return readClientStoreInTab(
+      async (func) => (await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func }))[0]?.result,
+      { rust: readRustStore, legacy: readLegacyStore },
+    );
   },
   async capture(session, onStep) {
     const snap = await captureSnapshot({ homeserver: session.homeserverUrl, accessToken: session.accessToken, now: () => new Date(), onProgress: onStep, includeBackupSessions: true });
