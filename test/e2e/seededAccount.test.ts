@@ -464,17 +464,33 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     // Nor the backup key (the local fact behind BACKUP_KEY_NOT_CACHED).
     assert.ok(codes.includes('BACKUP_KEY_NOT_CACHED'), codes.join(', '));
     assert.ok((await codesIn(view.locator('main'))).includes('LOCAL_CROSS_SIGNING_KEYS_MISSING'));
-    // The popup shows the client's own facts, set against what is published (report.clientStore).
+    // The popup shows the client's own facts, set against what is published (report.clientStore);
+    // each value follows its tone mark (✓ / i / ! / ✗).
     assert.equal(r.clientStore.thisSession, 'matches');
     assert.deepEqual(r.clientStore.crossSigning, { master: 'not-cached', selfSigning: 'not-cached', userSigning: 'not-cached' });
     assert.equal(r.clientStore.backupKey, 'not-cached');
     const facts = await view.locator('#client-store [data-testid="client-store-facts"]').innerText();
-    assert.match(facts, /This session’s keys\s+Match the keys your server publishes for it/);
-    assert.match(facts, /Master key\s+Not held in this browser/);
-    assert.match(facts, /Backup key\s+Not held in this browser/);
-    assert.match(facts, /Message keys\s+\d+ keys? in \d+ rooms?/);
+    assert.match(facts, /This session’s keys\s+\S?Match the keys your server publishes for it/);
+    assert.match(facts, /Master key\s+\S?Not held in this browser/);
+    assert.match(facts, /Backup key\s+\S?Not held in this browser/);
+    assert.match(facts, /Message keys\s+\S?\d+ keys? in \d+ rooms?/);
     await view.locator('#client-store').scrollIntoViewIfNeeded();
     await shot(view, 'report-client-store');
+
+    // Now the person enters their recovery key in the client (not in Crosscheck): it caches the
+    // private cross-signing keys in its store and signs ALICE4. Checked again, the anchor is that
+    // cached private key — labelled "per this browser's client store", since the page can write it.
+    const cached = await page.evaluate((rk) => (window as unknown as { e2eCacheCrossSigningKeys(k: string): Promise<unknown> }).e2eCacheCrossSigningKeys(rk), alice.recoveryKey);
+    assert.deepEqual(cached, { masterKey: true, selfSigningKey: true, userSigningKey: true }, 'the client did not cache the cross-signing keys');
+    await clickToReport(view, view.getByRole('button', { name: 'Check again' }));
+    const again = ((await extensionStorage(b, 'session'))['auditState'] as { report: Report }).report;
+    assert.equal(again.anchor, 'local-private-key');
+    assert.deepEqual(again.clientStore?.crossSigning, { master: 'matches', selfSigning: 'matches', userSigning: 'matches' });
+    assert.equal(again.users.find((u) => u.userId === alice.userId)?.identity, 'verified');
+    assert.ok(!again.findings.some((f) => f.code === 'LOCAL_CROSS_SIGNING_KEYS_MISSING'), again.findings.map((f) => f.code).join(', '));
+    assert.match(await view.getByTestId('client-store-label').innerText(), /^Per this browser’s client store \(element-web rust-crypto store v\d+\): the page itself can write that store/);
+    assert.match(await view.locator('#client-store [data-testid="client-store-facts"]').innerText(), /Master key\s+\S?Held; matches your published key/);
+    await shot(view, 'report-client-store-anchor');
 
     // Nothing of ALICE4's token or its pickle key is kept or logged by the extension, or on its pages.
     const dump = await dumpExtensionStorage(b);

@@ -22,6 +22,7 @@
  * the page text.
  */
 import { ClientEvent, MemoryStore, Method, SyncState, createClient } from 'matrix-js-sdk';
+import { decodeRecoveryKey } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { browserOrigin, elementLogin } from '../../content/elementWebWrite.ts';
 
 interface SessionConfig {
@@ -105,7 +106,21 @@ async function withRustCrypto(cfg: LoginConfig): Promise<void> {
   setState('storing', `Storing the session of ${login.user_id} the way Element Web does…`);
   const { pickleKey } = await elementLogin(browserOrigin(window), { homeserverUrl: cfg.baseUrl, userId: login.user_id, deviceId: login.device_id, accessToken: login.access_token });
   if (!pickleKey || pickleKey.length !== 43) throw new Error('no 43-character pickle key was created');
-  const client = createClient({ baseUrl: cfg.baseUrl, userId: login.user_id, deviceId: login.device_id, accessToken: login.access_token, store: new MemoryStore() });
+  // The secret-storage key, once the test "types the recovery key into the client" (below).
+  let ssssKey: Uint8Array | undefined;
+  const client = createClient({
+    baseUrl: cfg.baseUrl,
+    userId: login.user_id,
+    deviceId: login.device_id,
+    accessToken: login.access_token,
+    store: new MemoryStore(),
+    cryptoCallbacks: {
+      getSecretStorageKey: async ({ keys }) => {
+        const id = Object.keys(keys)[0];
+        return ssssKey && id ? [id, ssssKey] : null;
+      },
+    },
+  });
   setState('crypto', `Starting rust crypto for ${login.device_id}…`);
   // MatrixClientPeg.initClientCrypto: a 43-character pickle key is the store key, base64-decoded.
   await client.initRustCrypto({ storageKey: fromB64(pickleKey) });
@@ -127,6 +142,20 @@ async function withRustCrypto(cfg: LoginConfig): Promise<void> {
   const dbs = (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('matrix-js-sdk::'));
   (window as unknown as { matrixClient: unknown }).matrixClient = client;
   (window as unknown as { e2eLocal: unknown }).e2eLocal = { deviceId: login.device_id, ed25519: own.ed25519, curve25519: own.curve25519, accessToken: login.access_token, pickleKey };
+  // What Element does when the person enters their recovery key on a new session: fetch the
+  // cross-signing keys from secret storage, cache them in the crypto store, sign this device.
+  (window as unknown as { e2eCacheCrossSigningKeys: unknown }).e2eCacheCrossSigningKeys = async (recoveryKey: string) => {
+    const crypto = client.getCrypto()!;
+    ssssKey = decodeRecoveryKey(recoveryKey);
+    try {
+      await crypto.getUserDeviceInfo([login.user_id], true);
+      await crypto.bootstrapCrossSigning({});
+    } finally {
+      ssssKey.fill(0);
+      ssssKey = undefined;
+    }
+    return (await crypto.getCrossSigningStatus()).privateKeysCachedLocally;
+  };
   setState('signed-in', `Signed in as ${login.user_id} (${login.device_id}) with rust crypto; keys uploaded; stores: ${dbs.sort().join(', ')}.`);
 }
 
