@@ -7,10 +7,19 @@
 import { type Result, ok, err } from '../core/result.ts';
 import type { Report } from '../core/report/types.ts';
 import type { MessageError } from '../protocol/messages.ts';
-import type { ClientStoreInput, WorkerAuditRequest, WorkerReply } from '../protocol/worker.ts';
+import type { ClientStoreInput, OfflineInput, WorkerAuditRequest, WorkerReply } from '../protocol/worker.ts';
 import type { Browser } from '../platform/browser.ts';
 
 export type RunAudit = (snapshotJson: string, now: string, clientStore?: ClientStoreInput) => Promise<Result<Report, MessageError>>;
+/** An offline audit: the Worker builds the snapshot from the client's stores and returns it with the report. */
+export type RunOfflineAudit = (baseJson: string, now: string, clientStore: ClientStoreInput, offline: OfflineInput) => Promise<Result<{ report: Report; snapshotJson: string }, MessageError>>;
+/** One request to the Worker, one reply (undefined if it never answered). */
+export type SendToWorker = (req: WorkerAuditRequest) => Promise<WorkerReply | undefined>;
+
+export interface AuditRunners {
+  readonly runAudit: RunAudit;
+  readonly runOfflineAudit: RunOfflineAudit;
+}
 
 let counter = 0;
 const nextId = () => `audit-${Date.now()}-${++counter}`;
@@ -20,8 +29,27 @@ const toResult = (reply: WorkerReply | undefined): Result<Report, MessageError> 
   return reply.result.ok ? ok(reply.result.value) : err({ code: 'audit-failed', message: reply.result.error.message });
 };
 
+/** Both runners over one way of reaching the Worker. */
+export function runnersOver(send: SendToWorker): AuditRunners {
+  return {
+    runAudit: async (snapshotJson, now, clientStore) => toResult(await send({ kind: 'audit', id: nextId(), snapshotJson, now, ...(clientStore ? { clientStore } : {}) })),
+    runOfflineAudit: async (baseJson, now, clientStore, offline) => {
+      const reply = await send({ kind: 'audit', id: nextId(), snapshotJson: baseJson, now, clientStore, offline });
+      const r = toResult(reply);
+      if (!r.ok) return r;
+      if (typeof reply?.snapshotJson !== 'string') return err({ code: 'audit-failed', message: 'The audit worker did not return the snapshot it built.' });
+      return ok({ report: r.value, snapshotJson: reply.snapshotJson });
+    },
+  };
+}
+
 /** Firefox (and any context that can construct a Worker): one Worker, requests matched by id. */
-export function workerRunner(workerUrl: string): RunAudit {
+export function workerRunner(workerUrl: string): AuditRunners {
+  return runnersOver(workerChannel(workerUrl));
+}
+
+/** A Worker started on first use; replies matched to requests by id. */
+export function workerChannel(workerUrl: string): SendToWorker {
   let worker: Worker | undefined;
   const pending = new Map<string, (r: WorkerReply) => void>();
   const get = () => {
@@ -37,17 +65,15 @@ export function workerRunner(workerUrl: string): RunAudit {
     }
     return worker;
   };
-  return (snapshotJson, now, clientStore) =>
+  return (req) =>
     new Promise((resolve) => {
-      const id = nextId();
-      pending.set(id, (r) => resolve(toResult(r)));
-      const req: WorkerAuditRequest = { kind: 'audit', id, snapshotJson, now, ...(clientStore ? { clientStore } : {}) };
+      pending.set(req.id, resolve);
       get().postMessage(req);
     });
 }
 
 /** Chrome: the Worker lives in an offscreen document created on first use. */
-export function offscreenRunner(browser: typeof Browser): RunAudit {
+export function offscreenRunner(browser: typeof Browser): AuditRunners {
   const chromeApi = (globalThis as unknown as { chrome: ChromeOffscreen }).chrome;
   let creating: Promise<void> | undefined;
   const ensure = async () => {
@@ -58,12 +84,10 @@ export function offscreenRunner(browser: typeof Browser): RunAudit {
       .finally(() => (creating = undefined));
     await creating;
   };
-  return async (snapshotJson, now, clientStore) => {
+  return runnersOver(async (req) => {
     await ensure();
-    const req: WorkerAuditRequest = { kind: 'audit', id: nextId(), snapshotJson, now, ...(clientStore ? { clientStore } : {}) };
-    const reply = (await browser.runtime.sendMessage({ target: 'offscreen', request: req })) as WorkerReply | undefined;
-    return toResult(reply);
-  };
+    return (await browser.runtime.sendMessage({ target: 'offscreen', request: req })) as WorkerReply | undefined;
+  });
 }
 
 interface ChromeOffscreen {

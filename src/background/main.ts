@@ -17,7 +17,10 @@ import { readElementSession } from '../content/readElementSession.ts';
 import { readRustStore } from '../sources/clientStorage/rustStore/readRustStore.ts';
 import { readLegacyStore } from '../sources/clientStorage/legacyStore/readLegacyStore.ts';
 import { readClientStoreInTab } from './clientStoreReader.ts';
+import { readSyncStore } from '../sources/clientStorage/syncStore/readSyncStore.ts';
+import { syncStoreInput } from './syncStoreReader.ts';
 import { captureSnapshot } from '../sources/homeserver/capture.ts';
+import { isUnreachable } from '../sources/homeserver/errors.ts';
 import { dexiePinStore } from '../store/pinStore.ts';
 import { createOrchestrator } from './orchestrator.ts';
 import { offscreenRunner, workerRunner } from './auditRunner.ts';
@@ -26,6 +29,8 @@ import { setBadge } from './badge.ts';
 
 declare const BUILD_TARGET: 'chrome' | 'firefox';
 declare const CROSSCHECK_TEST_BUILD: boolean;
+
+const runners = BUILD_TARGET === 'chrome' ? offscreenRunner(browser) : workerRunner(browser.runtime.getURL('worker.js'));
 
 const orchestrator = createOrchestrator({
   async readSession(tabId) {
@@ -48,12 +53,19 @@ const orchestrator = createOrchestrator({
       { rust: readRustStore, legacy: readLegacyStore },
     );
   },
+  async readSyncStore(tabId) {
+    try {
+      return syncStoreInput((await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: readSyncStore }))[0]?.result);
+    } catch {
+      return { unavailable: 'the sync store could not be read on this page' };
+    }
+  },
   async capture(session, onStep) {
     const snap = await captureSnapshot({ homeserver: session.homeserverUrl, accessToken: session.accessToken, now: () => new Date(), onProgress: onStep, includeBackupSessions: true });
-    if (!snap.ok) return err<MessageError>({ code: 'capture-failed', message: snap.error.message });
+    if (!snap.ok) return err({ code: 'capture-failed', message: snap.error.message, ...(isUnreachable(snap.error) ? { unreachable: true } : {}) });
     return ok(snap.value as unknown as Record<string, never>);
   },
-  runAudit: BUILD_TARGET === 'chrome' ? offscreenRunner(browser) : workerRunner(browser.runtime.getURL('worker.js')),
+  ...runners,
   async demoSnapshotJson() {
     const res = await fetch(browser.runtime.getURL('demo/demo-snapshot.json'));
     return res.text();

@@ -12,11 +12,18 @@ import { type Result, ok, err } from '../core/result.ts';
 import type { Report } from '../core/report/types.ts';
 import type { JsonObject } from '../core/json/strictJson.ts';
 import type { ClientSession } from '../protocol/session.ts';
-import type { ClientStoreInput } from '../protocol/worker.ts';
+import type { ClientStoreInput, OfflineInput } from '../protocol/worker.ts';
 import type { AuditState, Envelope, MessageError, PinRecord, Reply, Requests, RequestType } from '../protocol/messages.ts';
 import { checkClientSession, matchWhoami } from '../sources/clientStorage/elementSession.ts';
 import { writeLosslessJson } from '../core/json/writeJson.ts';
 import type { PinStore } from '../store/pinStore.ts';
+import { pinsForSnapshot } from '../store/pinLogic.ts';
+
+/** A capture failure; `unreachable` when the homeserver could not be reached at all (network, time-out, 5xx). */
+export type CaptureFailure = MessageError & { readonly unreachable?: boolean };
+
+/** What the page's sync store gave (sources/clientStorage/syncStore): its dump as JSON text, or why there is none. */
+export type SyncStoreInput = { readonly dumpJson: string } | { readonly unavailable: string };
 
 export interface Approvals {
   has(homeserverOrigin: string, userId: string): Promise<boolean>;
@@ -34,10 +41,14 @@ export interface StateStore {
 export interface BackgroundDeps {
   /** Runs the session reader in the tab's top frame and validates what it returns. */
   readSession(tabId: number): Promise<Result<ClientSession, MessageError>>;
-  capture(session: ClientSession, onStep: (step: string) => void): Promise<Result<JsonObject, MessageError>>;
+  capture(session: ClientSession, onStep: (step: string) => void): Promise<Result<JsonObject, CaptureFailure>>;
   /** Copies the client's own crypto store (issue 5); never fails: an unreadable store says why. */
   readClientStore(tabId: number): Promise<ClientStoreInput>;
+  /** Copies the client's sync store (account data, room members), for an offline audit only. */
+  readSyncStore(tabId: number): Promise<SyncStoreInput>;
   runAudit(snapshotJson: string, now: string, clientStore?: ClientStoreInput): Promise<Result<Report, MessageError>>;
+  /** The Worker builds the snapshot from the client's stores, audits it, and returns both. */
+  runOfflineAudit(baseJson: string, now: string, clientStore: ClientStoreInput, offline: OfflineInput): Promise<Result<{ report: Report; snapshotJson: string }, MessageError>>;
   demoSnapshotJson(): Promise<string>;
   approvals: Approvals;
   pins: PinStore;
@@ -135,7 +146,13 @@ export function createOrchestrator(deps: BackgroundDeps) {
     }
     const captured = await deps.capture(session, (step) => void setState({ phase: 'running', step }));
     session = undefined;
-    if (!captured.ok) return setState({ phase: 'error', error: captured.error });
+    if (!captured.ok) {
+      const { unreachable, ...error } = captured.error;
+      const deviceId = checked.value.deviceId;
+      // Offline, the page's word is all there is about the session: it must name its device.
+      if (!unreachable || deviceId === null) return setState({ phase: 'error', error });
+      return auditOffline(tabId, checked.value.userId, deviceId, origin, error, started);
+    }
     // The token must belong to the user and device the page shows as signed in.
     const who = matchWhoami(checked.value, { userId: String(captured.value['userId']), deviceId: String(captured.value['deviceId']) });
     if (!who.ok) return setState({ phase: 'error', error: { code: 'capture-failed', message: `Nothing was checked: ${who.error.message}.` } });
@@ -143,6 +160,35 @@ export function createOrchestrator(deps: BackgroundDeps) {
     // The pickle key in it goes only to the Worker, which decodes the store and drops it.
     const clientStore = await deps.readClientStore(tabId);
     return auditSnapshot(captured.value, 'tab', started, origin, clientStore);
+  }
+
+  /**
+   * The homeserver could not be reached: audit what this browser's client stores hold instead
+   * (issue 5, "what lets Crosscheck work offline"). The keys then come from a store the page can
+   * write (security.md D4), so the report says so, and nothing seen here is recorded as a pin.
+   */
+  async function auditOffline(tabId: number, userId: string, deviceId: string, origin: string, why: MessageError, started: number): Promise<AuditState> {
+    await setState({ phase: 'running', step: "Your homeserver could not be reached; reading this browser's client stores instead" });
+    const clientStore = await deps.readClientStore(tabId);
+    if (clientStore.unavailable !== undefined)
+      return setState({ phase: 'error', error: { code: 'capture-failed', message: `${why.message} This browser's client store could not stand in for it: ${clientStore.unavailable}.` } });
+    const sync = await deps.readSyncStore(tabId);
+    const base = writeLosslessJson({ pins: pinsForSnapshot(await deps.pins.history()) });
+    const offline: OfflineInput = { userId, deviceId, homeserver: origin, ...('dumpJson' in sync ? { syncStoreJson: sync.dumpJson } : { syncUnavailable: sync.unavailable }) };
+    await setState({ phase: 'running', step: 'Checking the keys this browser last saw' });
+    const r = await deps.runOfflineAudit(base, deps.now().toISOString(), clientStore, offline);
+    if (!r.ok) return setState({ phase: 'error', error: { code: 'capture-failed', message: `${why.message} ${r.error.message}` } });
+    await deps.state.setSnapshot(r.value.snapshotJson);
+    await deps.badge(r.value.report);
+    return setState({
+      phase: 'done',
+      report: r.value.report,
+      source: 'tab',
+      homeserverOrigin: origin,
+      offlineBecause: why.message,
+      finishedAt: deps.now().toISOString(),
+      tookMs: Math.round(deps.now().getTime() - started),
+    });
   }
 
   return {

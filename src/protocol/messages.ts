@@ -22,7 +22,16 @@ export type AuditState =
   | { readonly phase: 'idle' }
   | { readonly phase: 'needs-confirmation'; readonly tabId: number; readonly homeserverOrigin: string; readonly userId: string }
   | { readonly phase: 'running'; readonly step: string }
-  | { readonly phase: 'done'; readonly report: Report; readonly source: 'tab' | 'demo'; readonly homeserverOrigin?: string; readonly finishedAt: string; readonly tookMs: number }
+  | {
+      readonly phase: 'done';
+      readonly report: Report;
+      readonly source: 'tab' | 'demo';
+      readonly homeserverOrigin?: string;
+      /** Present when the homeserver could not be reached and the report comes from this browser's client stores: why. */
+      readonly offlineBecause?: string;
+      readonly finishedAt: string;
+      readonly tookMs: number;
+    }
   | { readonly phase: 'error'; readonly error: MessageError };
 
 /** One remembered master key of a user (our own dexie store, src/store). */

@@ -20,6 +20,22 @@ export interface WorkerAuditRequest {
    * then dropped). Decoded into the snapshot's `local` part before the audit.
    */
   readonly clientStore?: ClientStoreInput;
+  /**
+   * An offline audit (the homeserver could not be reached): the Worker builds the snapshot from
+   * the client's own stores (sources/clientStorage/offlineSnapshot.ts) instead of parsing
+   * `snapshotJson`, which then carries only the base parts the background adds (`pins`). The
+   * reply carries the snapshot it built.
+   */
+  readonly offline?: OfflineInput;
+}
+
+export interface OfflineInput {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly homeserver?: string;
+  /** readSyncStore's dump, as JSON text; or why there is none. */
+  readonly syncStoreJson?: string;
+  readonly syncUnavailable?: string;
 }
 
 export interface ClientStoreInput {
@@ -42,6 +58,8 @@ export interface WorkerError {
 export interface WorkerReply {
   readonly id: string;
   readonly result: Result<Report, WorkerError>;
+  /** Offline audits only: the snapshot the Worker built (public data, no secret), for a later recovery-key check. */
+  readonly snapshotJson?: string;
 }
 
 const MAX_SNAPSHOT_CHARS = 256 * 1024 * 1024;
@@ -53,4 +71,5 @@ export const validateWorkerRequest: Check<WorkerAuditRequest> = object({
   now: str(40),
   secret: optional(object({ kind: literal('recovery-key', 'passphrase'), text: bytes(4096) })),
   clientStore: optional(object({ kind: optional(literal('rust', 'legacy')), dumpJson: optional(str(MAX_SNAPSHOT_CHARS)), pickleKey: optional(str(200)), unavailable: optional(str(1000)) })),
+  offline: optional(object({ userId: str(255), deviceId: str(255), homeserver: optional(str(2048)), syncStoreJson: optional(str(MAX_SNAPSHOT_CHARS)), syncUnavailable: optional(str(1000)) })),
 });

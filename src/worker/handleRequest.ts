@@ -8,7 +8,10 @@ import { audit } from '../core/audit.ts';
 import { parseStrictJson, describeJsonError } from '../core/json/strictJson.ts';
 import type { Ed25519Equation } from '../core/crypto/ed25519Policy.ts';
 import type { Pbkdf2Sha512 } from '../core/crypto/pbkdf2.ts';
-import { validateWorkerRequest, type WorkerReply, type ClientStoreInput } from '../protocol/worker.ts';
+import { validateWorkerRequest, type WorkerReply, type ClientStoreInput, type OfflineInput } from '../protocol/worker.ts';
+import { writeLosslessJson } from '../core/json/writeJson.ts';
+import { decodeSyncStore } from '../sources/clientStorage/syncStore/decodeSyncStore.ts';
+import { offlineSnapshot } from '../sources/clientStorage/offlineSnapshot.ts';
 import { isJsonObject, type JsonObject, type JsonValue } from '../core/json/strictJson.ts';
 import { readLocalView } from '../sources/clientStorage/rustStore/localView.ts';
 import { webCryptoPbkdf2Sha256 } from '../sources/clientStorage/rustStore/webCryptoPbkdf2.ts';
@@ -32,15 +35,24 @@ export async function handleWorkerRequest(data: unknown, platform: WorkerPlatfor
     wipeIncomingSecret(data);
     return { id, result: err({ code: 'bad-request', message: req.error }) };
   }
-  const { snapshotJson, now, secret, clientStore } = req.value;
+  const { snapshotJson, now, secret, clientStore, offline } = req.value;
   try {
     const when = new Date(now);
     if (Number.isNaN(when.getTime())) return { id, result: err({ code: 'bad-request', message: 'request.now is not a date' }) };
     const parsed = parseStrictJson(snapshotJson);
     if (!parsed.ok) return { id, result: err({ code: 'bad-snapshot', message: `the snapshot is not valid JSON: ${describeJsonError(parsed.error)}` }) };
-    const snapshot = clientStore ? await withLocal(parsed.value, clientStore) : parsed.value;
+    let snapshot: JsonValue;
+    let built: string | undefined;
+    if (offline) {
+      const o = await offlineFromStores(parsed.value, offline, clientStore, when);
+      if (!o.ok) return { id, result: err({ code: 'bad-snapshot', message: o.error }) };
+      built = o.value;
+      const reread = parseStrictJson(built);
+      if (!reread.ok) return { id, result: err({ code: 'internal', message: 'the offline snapshot could not be read back' }) };
+      snapshot = reread.value;
+    } else snapshot = clientStore ? await withLocal(parsed.value, clientStore) : parsed.value;
     const report = await audit(snapshot, { now: when, ...(secret ? { secret } : {}), ...(platform.pbkdf2 ? { pbkdf2: platform.pbkdf2 } : {}), ...(platform.ed25519 ? { ed25519: platform.ed25519 } : {}) });
-    return { id, result: report.ok ? ok(report.value) : err({ code: 'bad-snapshot', message: report.error.message }) };
+    return { id, result: report.ok ? ok(report.value) : err({ code: 'bad-snapshot', message: report.error.message }), ...(built !== undefined && report.ok ? { snapshotJson: built } : {}) };
   } catch (e) {
     return { id, result: err({ code: 'internal', message: `internal error: ${e instanceof Error ? e.message : String(e)}` }) };
   } finally {
@@ -87,5 +99,46 @@ async function withLocal(snapshot: JsonValue, store: ClientStoreInput): Promise<
   if (!local.ok) out['localUnavailable'] = local.error.message;
   else out['local'] = local.value.local as unknown as JsonObject;
   return out;
+}
+
+/**
+ * The offline snapshot (the homeserver could not be reached): the rust crypto store's keys and
+ * `local`, the sync store's account data and encrypted-room members, and the base's `pins`.
+ * Only a readable rust store can stand in for the server (the legacy store keeps no signed keys).
+ */
+async function offlineFromStores(base: JsonValue, offline: OfflineInput, store: ClientStoreInput | undefined, now: Date): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
+  const cannot = (why: string) => ({ ok: false as const, error: `this browser's client store cannot stand in for the server: ${why}` });
+  if (!store || store.unavailable !== undefined || store.dumpJson === undefined) return cannot(store?.unavailable ?? 'it was not read');
+  if (store.kind === 'legacy') return cannot('the client uses the old libolm store, which keeps no signed keys to check');
+  let dump: unknown;
+  try {
+    dump = JSON.parse(store.dumpJson) as unknown;
+  } catch {
+    return cannot('its records were not valid JSON');
+  }
+  const local = await readLocalView(dump, store.pickleKey ?? null, { userId: offline.userId, deviceId: offline.deviceId, pbkdf2: webCryptoPbkdf2Sha256 });
+  if (!local.ok) return cannot(local.error.message);
+  let sync: ReturnType<typeof decodeSyncStore> | undefined;
+  let syncUnavailable = offline.syncUnavailable;
+  if (offline.syncStoreJson !== undefined) {
+    try {
+      sync = decodeSyncStore(JSON.parse(offline.syncStoreJson) as unknown, offline.userId);
+    } catch {
+      syncUnavailable = 'the sync store’s records were not valid JSON';
+    }
+    if (sync && !sync.ok) syncUnavailable = sync.error.message;
+  }
+  const built = offlineSnapshot({
+    userId: offline.userId,
+    deviceId: offline.deviceId,
+    ...(offline.homeserver ? { homeserver: offline.homeserver } : {}),
+    rust: local.value.contents,
+    local: local.value.local,
+    ...(sync?.ok ? { sync: sync.value } : { syncUnavailable: syncUnavailable ?? 'the sync store was not read' }),
+    now,
+  });
+  if (!built.ok) return cannot(built.error.message);
+  if (isJsonObject(base) && isJsonObject(base['pins'])) built.value['pins'] = base['pins'];
+  return { ok: true, value: writeLosslessJson(built.value) };
 }
 

@@ -66,6 +66,8 @@ function setup(over: Partial<BackgroundDeps> & { session?: ClientSession; snapsh
       return ok(snapshot);
     },
     readClientStore: async () => ({ unavailable: 'there is no client crypto store on this page' }),
+    readSyncStore: async () => ({ unavailable: 'there is no sync store on this page' }),
+    runOfflineAudit: async () => err<MessageError>({ code: 'audit-failed', message: 'not expected in this test' }),
     runAudit: async (json, now, clientStore) => {
       clientStores.push(clientStore);
       const parsed = parseStrictJson(json);
@@ -211,5 +213,87 @@ describe('background/orchestrator', () => {
     const t = setup();
     const r = await t.o.handle({ type: 'load-demo', payload: {} });
     assert.ok(r.ok && (r.value as AuditState).phase === 'done');
+  });
+
+  describe('offline: the homeserver cannot be reached', () => {
+    const unreachable = { code: 'capture-failed' as const, message: 'The homeserver at https://matrix.example.org could not be reached (connection refused).', unreachable: true };
+    async function confirmed(t: ReturnType<typeof setup>) {
+      await t.o.handle({ type: 'audit-tab', payload: { tabId: 7 } });
+      return t.o.handle({ type: 'confirm-homeserver', payload: { tabId: 7, homeserverOrigin: 'https://matrix.example.org' } });
+    }
+
+    it('audits the client stores instead, says why, keeps the built snapshot, and records no pins from them', async () => {
+      const scenario = buildScenario('honest');
+      const calls: { base: string; clientStore: unknown; offline: unknown }[] = [];
+      const t = setup({
+        capture: async () => err(unreachable),
+        readClientStore: async () => ({ kind: 'rust', dumpJson: '{"stand":"in"}', pickleKey: 'P'.repeat(43) }),
+        readSyncStore: async () => ({ dumpJson: '{"sync":"dump"}' }),
+        runOfflineAudit: async (base, now, clientStore, offline) => {
+          calls.push({ base, clientStore, offline });
+          const built = { ...(JSON.parse(JSON.stringify(scenario.snapshot)) as JsonObject), capturedFrom: 'client-store' };
+          const r = await audit(built, { now: new Date(now) });
+          return r.ok ? ok({ report: r.value, snapshotJson: JSON.stringify(built) }) : err<MessageError>({ code: 'audit-failed', message: r.error.message });
+        },
+      });
+      const r = await confirmed(t);
+      assert.ok(r.ok);
+      const s = r.value as AuditState;
+      assert.equal(s.phase, 'done', JSON.stringify(s));
+      assert.ok(s.phase === 'done');
+      assert.equal(s.offlineBecause, unreachable.message);
+      assert.equal(s.report.capturedFrom, 'client-store');
+      assert.equal(calls.length, 1);
+      assert.deepEqual(calls[0]!.offline, { userId: scenario.snapshot.userId, deviceId: scenario.snapshot.deviceId, homeserver: 'https://matrix.example.org', syncStoreJson: '{"sync":"dump"}' });
+      assert.deepEqual(JSON.parse(calls[0]!.base), { pins: {} });
+      assert.match(t.getSnapshot() ?? '', /"capturedFrom":"client-store"/);
+      assert.equal(t.pins.rows.length, 0, 'keys from a page-writable store are never pinned');
+      assert.equal(t.badges.length, 1);
+      assert.ok(!JSON.stringify(t.states).includes(TOKEN) && !JSON.stringify(t.states).includes('P'.repeat(43)), 'a secret reached the stored state');
+    });
+
+    it('passes the pins it already has to the offline audit', async () => {
+      let base = '';
+      const t = setup({
+        capture: async () => err(unreachable),
+        readClientStore: async () => ({ kind: 'rust', dumpJson: '{}' }),
+        runOfflineAudit: async (b) => {
+          base = b;
+          return err<MessageError>({ code: 'audit-failed', message: 'stop here' });
+        },
+      });
+      t.pins.rows.push({ schemaVersion: 1, userId: '@bob:example.org', masterKey: 'B'.repeat(43), firstSeen: '2026-11-01T00:00:00Z', lastSeen: '2026-11-01T00:00:00Z', accepted: true });
+      const r = await confirmed(t);
+      assert.deepEqual((JSON.parse(base) as { pins: Record<string, { masterKey: string }> }).pins['@bob:example.org']?.masterKey, 'B'.repeat(43));
+      assert.ok(r.ok && (r.value as AuditState).phase === 'error', 'a failed offline audit is an error, with both reasons');
+      const s = r.value as AuditState;
+      assert.ok(s.phase === 'error' && s.error.message === `${unreachable.message} stop here`);
+    });
+
+    it('without a usable client store: one error that gives both reasons', async () => {
+      const t = setup({ capture: async () => err(unreachable), readClientStore: async () => ({ unavailable: 'This page has no rust crypto store' }) });
+      const r = await confirmed(t);
+      assert.ok(r.ok);
+      const s = r.value as AuditState;
+      assert.ok(s.phase === 'error');
+      assert.equal(s.error.message, `${unreachable.message} This browser's client store could not stand in for it: This page has no rust crypto store.`);
+      assert.ok(!('unreachable' in s.error), 'the internal flag stays internal');
+    });
+
+    it('a refused token or a malformed answer is not "offline": the error stands, no store is read', async () => {
+      let read = 0;
+      const t = setup({
+        capture: async () => err<MessageError>({ code: 'capture-failed', message: 'The homeserver rejected the access token (M_UNKNOWN_TOKEN).' }),
+        readClientStore: async () => {
+          read++;
+          return { unavailable: 'x' };
+        },
+      });
+      const r = await confirmed(t);
+      assert.ok(r.ok);
+      const s = r.value as AuditState;
+      assert.ok(s.phase === 'error' && /rejected the access token/.test(s.error.message));
+      assert.equal(read, 0);
+    });
   });
 });

@@ -52,4 +52,46 @@ describe('worker/handleRequest with a client store', () => {
     assert.ok(r.result.ok);
     assert.ok(r.result.value.notChecked.includes("this browser's client store: unsupported store version 108"));
   });
+
+  describe('offline (the homeserver could not be reached): the snapshot is built from the store', () => {
+    const offline = { userId: USER, deviceId: DEVICE, homeserver: 'https://matrix.example.org', syncUnavailable: 'no sync store on this page' };
+    const verdicts = (users: { userId: string; identity: string; devices: { deviceId: string; status: string; verified: boolean }[] }[]) =>
+      Object.fromEntries(users.map((u) => [u.userId, [u.identity, ...u.devices.map((d) => `${d.deviceId} ${d.status}${d.verified ? ' verified' : ''}`).sort()]]));
+
+    it('agrees with the online audit on every user and device the store holds, returns the snapshot it built, and keeps the pins it was given', async () => {
+      const clientStore = { dumpJson: JSON.stringify(read.value?.dump), pickleKey: read.value?.pickleKey ?? undefined };
+      const online = await handleWorkerRequest({ kind: 'audit', id: 'o1', snapshotJson: snapshotJson(), now: '2026-12-04T15:00:00Z', clientStore }, {});
+      const pins = { '@pinned:example.org': { masterKey: 'A'.repeat(43), firstSeen: '2026-11-01T00:00:00Z' } };
+      const r = await handleWorkerRequest({ kind: 'audit', id: 'o2', snapshotJson: JSON.stringify({ pins }), now: '2026-12-04T15:00:00Z', clientStore, offline }, {});
+      assert.ok(online.result.ok && r.result.ok, r.result.ok ? '' : r.result.error.message);
+      assert.equal(r.result.value.capturedFrom, 'client-store');
+      assert.equal(r.result.value.anchor, online.result.value.anchor);
+      const on = verdicts(online.result.value.users);
+      const off = verdicts(r.result.value.users);
+      assert.ok(Object.keys(off).length > 1, 'the store holds other users');
+      for (const userId of Object.keys(off)) assert.deepEqual(off[userId], on[userId], userId);
+      assert.ok(r.result.value.notChecked.some((n) => n.includes('no sync store on this page')), r.result.value.notChecked.join(' | '));
+      assert.equal(typeof r.snapshotJson, 'string');
+      const built = JSON.parse(r.snapshotJson as string) as { capturedFrom: string; pins: unknown; local?: unknown };
+      assert.equal(built.capturedFrom, 'client-store');
+      assert.deepEqual(built.pins, pins);
+      assert.ok(built.local, 'the built snapshot carries local');
+      assert.ok(!(r.snapshotJson as string).includes(read.value?.pickleKey ?? '\u0000'), 'the pickle key is in the snapshot');
+    });
+
+    it('refuses, saying why, when the store cannot stand in for the server', async () => {
+      const cases: [object | undefined, RegExp][] = [
+        [{ unavailable: 'unsupported store version 108' }, /cannot stand in for the server: unsupported store version 108/],
+        [{ dumpJson: JSON.stringify(read.value?.dump), pickleKey: 'A'.repeat(43) }, /cannot stand in for the server: /],
+        [{ kind: 'legacy', dumpJson: '{}' }, /old libolm store, which keeps no signed keys/],
+        [undefined, /it was not read/],
+      ];
+      for (const [clientStore, why] of cases) {
+        const r = await handleWorkerRequest({ kind: 'audit', id: 'o3', snapshotJson: '{}', now: '2026-12-04T15:00:00Z', ...(clientStore ? { clientStore } : {}), offline }, {});
+        assert.ok(!r.result.ok);
+        assert.match(r.result.error.message, why);
+        assert.equal(r.snapshotJson, undefined);
+      }
+    });
+  });
 });

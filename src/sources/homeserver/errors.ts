@@ -66,3 +66,13 @@ export function redact(text: string, secret: string | undefined, maxLength = 300
 export function captureError(code: CaptureErrorCode, message: string, extra: Omit<CaptureError, 'code' | 'message'> = {}): CaptureError {
   return { code, message, ...extra };
 }
+
+/**
+ * The homeserver could not be reached at all (no connection, no answer in time, or a 5xx from it
+ * or its proxy): the case where an audit of the client's own stores can stand in (issue 5).
+ * A refused token, a malformed answer or a redirect is not: those are findings about the server.
+ */
+export function isUnreachable(e: CaptureError): boolean {
+  return e.code === 'network' || e.code === 'timeout' || (e.code === 'http-error' && e.status !== undefined && e.status >= 500);
+}
+
