@@ -189,6 +189,7 @@ export function App(props: AppProps) {
             report={report as Report}
             {...(checked ? { secretKind: checked.kind } : {})}
             {...(sourceNote ? { sourceNote } : {})}
+            {...(shown.offlineBecause ? { offlineBecause: shown.offlineBecause } : {})}
             onCheckKey={() => go('recovery')}
             {...(shown.source === 'tab'
               ? {

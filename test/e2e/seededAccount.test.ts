@@ -108,6 +108,20 @@ async function checkSecret(page: Page, kind: 'Recovery key' | 'Passphrase', secr
   return { word, text: await page.locator('section.result').innerText(), ms };
 }
 
+/** A loopback port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 /**
  * Clicks `button` and returns the milliseconds, measured in the page, from the click to the next
  * report on screen (or to an error or confirmation screen; the caller checks which). Measured in
@@ -491,6 +505,39 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     assert.match(await view.getByTestId('client-store-label').innerText(), /^Per this browser’s client store \(element-web rust-crypto store v\d+\): the page itself can write that store/);
     assert.match(await view.locator('#client-store [data-testid="client-store-facts"]').innerText(), /Master key\s+\S?Held; matches your published key/);
     await shot(view, 'report-client-store-anchor');
+
+    // Offline: the homeserver cannot be reached. The page's session now names a loopback port
+    // nothing listens on (a new origin, so the person is asked first); the capture fails to
+    // connect, and the report is made from this browser's client stores: its crypto store's keys
+    // and its sync store's rooms and account data, labelled offline, with the same verdicts.
+    const online = again;
+    const deadOrigin = `http://127.0.0.1:${await closedPort()}`;
+    const realHs = await page.evaluate(() => localStorage.getItem('mx_hs_url'));
+    await page.evaluate((u) => localStorage.setItem('mx_hs_url', u), deadOrigin);
+    try {
+      await clickToReport(view, view.getByRole('button', { name: 'Check again' }));
+      assert.equal(await view.locator('main').getAttribute('data-state'), 'needs-confirmation', await view.locator('main').innerText());
+      assert.ok((await view.locator('main').innerText()).includes(deadOrigin));
+      await clickToReport(view, view.getByRole('button', { name: 'Yes, check my keys' }));
+      assert.equal(await view.locator('main').getAttribute('data-state'), 'done', await view.locator('main').innerText());
+      const st = (await extensionStorage(b, 'session'))['auditState'] as { offlineBecause?: string; report: Report };
+      const off = st.report;
+      assert.equal(off.capturedFrom, 'client-store');
+      assert.ok(st.offlineBecause && st.offlineBecause.length > 0, 'no reason given for the offline report');
+      assert.match(await view.getByTestId('offline-note').innerText(), /^Offline\. .+This report checks the keys this browser’s client last saw/s);
+      const verdicts = (rep: Report) => Object.fromEntries(rep.users.map((u) => [u.userId, [u.identity, ...u.devices.map((d) => `${d.deviceId} ${d.status}${d.verified ? ' verified' : ''}`).sort()]]));
+      const onV = verdicts(online);
+      const offV = verdicts(off);
+      // The sync store names everyone alice shares an encrypted room with, as the server did.
+      assert.deepEqual(Object.keys(offV).sort(), Object.keys(onV).sort());
+      for (const u of Object.keys(onV)) assert.deepEqual(offV[u], onV[u], `${u}: offline and live disagree`);
+      assert.equal(off.anchor, online.anchor);
+      assert.equal(off.secretStorage.status, online.secretStorage.status, 'secret storage from the sync store’s account data');
+      assert.ok(off.notChecked.some((n) => n.startsWith('whether the homeserver still serves these keys')), off.notChecked.join(' | '));
+      await shot(view, 'report-offline');
+    } finally {
+      await page.evaluate((u) => (u === null ? undefined : localStorage.setItem('mx_hs_url', u)), realHs);
+    }
 
     // Nothing of ALICE4's token or its pickle key is kept or logged by the extension, or on its pages.
     const dump = await dumpExtensionStorage(b);

@@ -49,6 +49,19 @@ describe('popup (rendered to HTML)', () => {
     assert.match(html, /<button type="button" class="tab" aria-current="page">Report<\/button>/);
   });
 
+  it('renders an offline report with the reason first, and the client store section', async () => {
+    const report = variant(await reportFor('demo'), (d) => {
+      (d as { capturedFrom?: string }).capturedFrom = 'client-store';
+    });
+    const html = render({ phase: 'done', report, source: 'tab', homeserverOrigin: 'https://matrix.example.org', offlineBecause: 'The homeserver could not be reached (<b>refused</b>).', finishedAt: report.generatedAt, tookMs: 10 });
+    const note = html.indexOf('data-testid="offline-note"');
+    assert.ok(note > 0 && note < html.indexOf('id="identity"'), 'the offline note comes before the sections');
+    assert.match(html, /<strong>Offline\. <\/strong>The homeserver could not be reached \(&lt;b>refused&lt;\/b>\)\. This report checks the keys this browser/);
+    assert.ok(html.indexOf('id="client-store"') > html.indexOf('id="secret-storage"'), 'the client store section follows secret storage');
+    const online = render(done(await reportFor('demo')));
+    assert.ok(!online.includes('offline-note'), 'no offline note on a live report');
+  });
+
   it('renders hostile server strings as inert text: markup escaped, bidi controls replaced', async () => {
     const r = variant(await reportFor('honest'), (d) => {
       (d.users[0]!.devices[1] as { displayName?: string }).displayName = '<img src=x onerror=alert(1)>\u202Egnp.exe';

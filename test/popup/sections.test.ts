@@ -289,3 +289,16 @@ describe('popup/view/clientStore', () => {
     assert.equal(clientStoreView(none), undefined);
   });
 });
+
+describe('popup/view offline wording', () => {
+  it('an offline report says the lists are what this browser’s client knows, not what the server reported', async () => {
+    const r = variant(await reportFor('demo'), (d) => {
+      (d as { capturedFrom?: string }).capturedFrom = 'client-store';
+    });
+    assert.match(sessionsView(r).intro, /^Of the \d+ sessions this browser’s client knows, /);
+    assert.match(peopleView(r).intro, /^This browser’s client knows /);
+    const live = await reportFor('demo');
+    assert.match(sessionsView(live).intro, /your server reported/);
+    assert.match(peopleView(live).intro, /^Your server reported /);
+  });
+});

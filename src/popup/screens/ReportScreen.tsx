@@ -32,13 +32,15 @@ export interface ReportScreenProps {
   readonly secretKind?: SecretKind;
   /** Where it came from ("Demo account", "Element Web at https://…"), already safe. */
   readonly sourceNote?: string;
+  /** Why the homeserver could not be reached, when the report comes from this browser's stores. */
+  readonly offlineBecause?: string;
   readonly onCheckKey: () => void;
   /** Our pin store (for accounts checked from a tab, not the demo): history and accepting a new identity. */
   readonly history?: HistoryApi;
 }
 
 /** The whole report. */
-export function ReportScreen({ report, secretKind, sourceNote, onCheckKey, history }: ReportScreenProps) {
+export function ReportScreen({ report, secretKind, sourceNote, offlineBecause, onCheckKey, history }: ReportScreenProps) {
   const s = summarize(report, secretKind);
   const id = identityView(report);
   const sessions = sessionsView(report);
@@ -82,6 +84,15 @@ export function ReportScreen({ report, secretKind, sourceNote, onCheckKey, histo
           {sourceNote ? ` · ${sourceNote}` : ''}
         </p>
       </div>
+
+      {report.capturedFrom === 'client-store' ? (
+        <p class="offline-note" role="note" data-testid="offline-note">
+          <strong>Offline. </strong>
+          {offlineBecause ? `${safeText(offlineBecause, 300).replace(/([^.!?])$/, '$1.')} ` : 'Your homeserver was not asked. '}
+          This report checks the keys this browser&rsquo;s client last saw, from its own stores: every signature is checked as usual, but the page itself can write those stores,
+          and keys changed since the client last synced are not here. Check again when your homeserver is reachable.
+        </p>
+      ) : null}
 
       <div class="sections">
         <Section id="identity" title="Your identity" state={{ tone: id.tone, word: id.statusWord }}>

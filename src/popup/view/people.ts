@@ -130,7 +130,9 @@ export function peopleView(r: Report): PeopleView {
     ...(n('refused') ? [`${n('refused')} with refused keys`] : []),
     ...(n('unknown') ? [`${n('unknown')} unknown`] : []),
   ];
-  const intro = others.length === 0 ? 'Your server reported nobody else you share encrypted rooms with.' : `Your server reported ${people(others.length)} you share encrypted rooms with: ${parts.join(', ')}.`;
+  // Offline, the list is the client's own (its sync store), not the server's answer.
+  const who = r.capturedFrom === 'client-store' ? 'This browser’s client knows' : 'Your server reported';
+  const intro = others.length === 0 ? `${who} nobody else you share encrypted rooms with.` : `${who} ${people(others.length)} you share encrypted rooms with: ${parts.join(', ')}.`;
   const general = placed.filter((f) => f.userId === undefined || !listed.has(f.userId)).map((f) => findingView(f, r.subject.userId));
   const tone = worstTone([...groups.flatMap((g) => g.rows.map((x) => x.tone)), ...general.map((f) => f.tone)]);
   const word = others.length === 0 ? 'Nobody' : tone === 'error' || tone === 'warning' ? 'Needs a look' : n('not-verified') > 0 ? `${n('not-verified')} not verified` : 'All verified';

@@ -58,6 +58,8 @@ function deviceState(d: DeviceReport, ownVerified: boolean, findings: readonly F
 export function sessionsView(r: Report): SessionsView {
   const own = r.users.find((u) => u.userId === r.subject.userId);
   const devices = own?.devices ?? [];
+  // Offline, the list is what the client's own store holds, not the server's answer.
+  const offline = r.capturedFrom === 'client-store';
   const placed = findingsIn(r, 'sessions');
   const rows = devices.map((d): SessionRow => {
     const fs = placed.filter((f) => f.deviceId === d.deviceId);
@@ -81,8 +83,8 @@ export function sessionsView(r: Report): SessionsView {
   const total = devices.length;
   const intro =
     total === 0
-      ? 'Your server reported no sessions for you.'
-      : `Of the ${count(total, 'session')} your server reported, ${verified === total ? (total === 1 ? 'it is verified' : 'all are verified') : `${verified === 0 ? 'none' : verified} ${verified === 1 ? 'is' : 'are'} verified`}.`;
+      ? `${offline ? 'This browser’s client knows' : 'Your server reported'} no sessions for you.`
+      : `Of the ${count(total, 'session')} ${offline ? 'this browser’s client knows' : 'your server reported'}, ${verified === total ? (total === 1 ? 'it is verified' : 'all are verified') : `${verified === 0 ? 'none' : verified} ${verified === 1 ? 'is' : 'are'} verified`}.`;
   const word = total === 0 ? 'None reported' : verified === total ? 'All verified' : `${total - verified} not verified`;
   return { intro, total, verified, tone: worstTone(rows.map((x) => x.tone)), word, rows: sorted };
 }

@@ -21,7 +21,7 @@
  * The test waits for `<html data-state="signed-in">`; `data-state="failed"` carries the reason in
  * the page text.
  */
-import { ClientEvent, MemoryStore, Method, SyncState, createClient } from 'matrix-js-sdk';
+import { ClientEvent, IndexedDBStore, MemoryStore, Method, SyncState, createClient } from 'matrix-js-sdk';
 import { decodeRecoveryKey } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { browserOrigin, elementLogin } from '../../content/elementWebWrite.ts';
 
@@ -108,12 +108,15 @@ async function withRustCrypto(cfg: LoginConfig): Promise<void> {
   if (!pickleKey || pickleKey.length !== 43) throw new Error('no 43-character pickle key was created');
   // The secret-storage key, once the test "types the recovery key into the client" (below).
   let ssssKey: Uint8Array | undefined;
+  // Element keeps its sync data in IndexedDB `matrix-js-sdk:riot-web-sync` (createMatrixClient.ts;
+  // there through a worker, here in the page: the same database either way).
+  const store = new IndexedDBStore({ indexedDB: window.indexedDB, localStorage: window.localStorage, dbName: 'riot-web-sync' });
   const client = createClient({
     baseUrl: cfg.baseUrl,
     userId: login.user_id,
     deviceId: login.device_id,
     accessToken: login.access_token,
-    store: new MemoryStore(),
+    store,
     cryptoCallbacks: {
       getSecretStorageKey: async ({ keys }) => {
         const id = Object.keys(keys)[0];
@@ -121,6 +124,7 @@ async function withRustCrypto(cfg: LoginConfig): Promise<void> {
       },
     },
   });
+  await store.startup();
   setState('crypto', `Starting rust crypto for ${login.device_id}…`);
   // MatrixClientPeg.initClientCrypto: a 43-character pickle key is the store key, base64-decoded.
   await client.initRustCrypto({ storageKey: fromB64(pickleKey) });
@@ -139,7 +143,9 @@ async function withRustCrypto(cfg: LoginConfig): Promise<void> {
     if (Date.now() > deadline) throw new Error('the device keys were not uploaded in 30 s');
     await new Promise((r) => setTimeout(r, 250));
   }
-  const dbs = (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('matrix-js-sdk::'));
+  // The sync data is saved on the first sync (IndexedDBStore.wantsSave); saved again now so it is there for sure.
+  await store.save(true);
+  const dbs = (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('matrix-js-sdk:'));
   (window as unknown as { matrixClient: unknown }).matrixClient = client;
   (window as unknown as { e2eLocal: unknown }).e2eLocal = { deviceId: login.device_id, ed25519: own.ed25519, curve25519: own.curve25519, accessToken: login.access_token, pickleKey };
   // What Element does when the person enters their recovery key on a new session: fetch the
