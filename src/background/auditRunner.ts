@@ -10,7 +10,12 @@ import type { MessageError } from '../protocol/messages.ts';
 import type { ClientStoreInput, OfflineInput, WorkerAuditRequest, WorkerReply } from '../protocol/worker.ts';
 import type { Browser } from '../platform/browser.ts';
 
-export type RunAudit = (snapshotJson: string, now: string, clientStore?: ClientStoreInput) => Promise<Result<Report, MessageError>>;
+/** The report, and the snapshot the Worker audited when it changed it (see WorkerReply.snapshotJson). */
+export interface AuditOutcome {
+  readonly report: Report;
+  readonly snapshotJson?: string;
+}
+export type RunAudit = (snapshotJson: string, now: string, clientStore?: ClientStoreInput) => Promise<Result<AuditOutcome, MessageError>>;
 /** An offline audit: the Worker builds the snapshot from the client's stores and returns it with the report. */
 export type RunOfflineAudit = (baseJson: string, now: string, clientStore: ClientStoreInput, offline: OfflineInput) => Promise<Result<{ report: Report; snapshotJson: string }, MessageError>>;
 /** One request to the Worker, one reply (undefined if it never answered). */
@@ -32,7 +37,11 @@ const toResult = (reply: WorkerReply | undefined): Result<Report, MessageError> 
 /** Both runners over one way of reaching the Worker. */
 export function runnersOver(send: SendToWorker): AuditRunners {
   return {
-    runAudit: async (snapshotJson, now, clientStore) => toResult(await send({ kind: 'audit', id: nextId(), snapshotJson, now, ...(clientStore ? { clientStore } : {}) })),
+    runAudit: async (snapshotJson, now, clientStore) => {
+      const reply = await send({ kind: 'audit', id: nextId(), snapshotJson, now, ...(clientStore ? { clientStore } : {}) });
+      const r = toResult(reply);
+      return r.ok ? ok({ report: r.value, ...(typeof reply?.snapshotJson === 'string' ? { snapshotJson: reply.snapshotJson } : {}) }) : r;
+    },
     runOfflineAudit: async (baseJson, now, clientStore, offline) => {
       const reply = await send({ kind: 'audit', id: nextId(), snapshotJson: baseJson, now, clientStore, offline });
       const r = toResult(reply);

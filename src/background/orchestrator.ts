@@ -46,7 +46,8 @@ export interface BackgroundDeps {
   readClientStore(tabId: number): Promise<ClientStoreInput>;
   /** Copies the client's sync store (account data, room members), for an offline audit only. */
   readSyncStore(tabId: number): Promise<SyncStoreInput>;
-  runAudit(snapshotJson: string, now: string, clientStore?: ClientStoreInput): Promise<Result<Report, MessageError>>;
+  /** The report, and the snapshot as the Worker audited it when it added the client store's view. */
+  runAudit(snapshotJson: string, now: string, clientStore?: ClientStoreInput): Promise<Result<{ report: Report; snapshotJson?: string }, MessageError>>;
   /** The Worker builds the snapshot from the client's stores, audits it, and returns both. */
   runOfflineAudit(baseJson: string, now: string, clientStore: ClientStoreInput, offline: OfflineInput): Promise<Result<{ report: Report; snapshotJson: string }, MessageError>>;
   demoSnapshotJson(): Promise<string>;
@@ -76,14 +77,16 @@ export function createOrchestrator(deps: BackgroundDeps) {
     // Lossless: a float or huge integer in a signed object must reach the Worker as written.
     const json = writeLosslessJson(withPins);
     await setState({ phase: 'running', step: 'Checking signatures and keys' });
-    const report = await deps.runAudit(json, deps.now().toISOString(), clientStore);
-    if (!report.ok) return setState({ phase: 'error', error: report.error });
-    if (source === 'tab') await deps.pins.record(masterKeysOf(report.value), deps.now().toISOString());
-    await deps.state.setSnapshot(json);
-    await deps.badge(report.value);
+    const audited = await deps.runAudit(json, deps.now().toISOString(), clientStore);
+    if (!audited.ok) return setState({ phase: 'error', error: audited.error });
+    const report = audited.value.report;
+    if (source === 'tab') await deps.pins.record(masterKeysOf(report), deps.now().toISOString());
+    // What the popup's recovery-key check audits again: with the client store's view when the Worker added it.
+    await deps.state.setSnapshot(audited.value.snapshotJson ?? json);
+    await deps.badge(report);
     return setState({
       phase: 'done',
-      report: report.value,
+      report,
       source,
       ...(homeserverOrigin ? { homeserverOrigin } : {}),
       finishedAt: deps.now().toISOString(),

@@ -58,7 +58,10 @@ export interface WorkerError {
 export interface WorkerReply {
   readonly id: string;
   readonly result: Result<Report, WorkerError>;
-  /** Offline audits only: the snapshot the Worker built (public data, no secret), for a later recovery-key check. */
+  /**
+   * When the Worker changed the snapshot (added the client store's `local`, or built an offline
+   * one): the snapshot it audited (public data, no secret), for a later recovery-key check.
+   */
   readonly snapshotJson?: string;
 }
 

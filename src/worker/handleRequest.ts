@@ -50,7 +50,12 @@ export async function handleWorkerRequest(data: unknown, platform: WorkerPlatfor
       const reread = parseStrictJson(built);
       if (!reread.ok) return { id, result: err({ code: 'internal', message: 'the offline snapshot could not be read back' }) };
       snapshot = reread.value;
-    } else snapshot = clientStore ? await withLocal(parsed.value, clientStore) : parsed.value;
+    } else if (clientStore) {
+      snapshot = await withLocal(parsed.value, clientStore);
+      // The background keeps this one for a later recovery-key check in the popup, so the client's
+      // own view (public keys, counts; no private key, no pickle key) stays in that report too.
+      built = writeLosslessJson(snapshot);
+    } else snapshot = parsed.value;
     const report = await audit(snapshot, { now: when, ...(secret ? { secret } : {}), ...(platform.pbkdf2 ? { pbkdf2: platform.pbkdf2 } : {}), ...(platform.ed25519 ? { ed25519: platform.ed25519 } : {}) });
     return { id, result: report.ok ? ok(report.value) : err({ code: 'bad-snapshot', message: report.error.message }), ...(built !== undefined && report.ok ? { snapshotJson: built } : {}) };
   } catch (e) {

@@ -73,7 +73,7 @@ function setup(over: Partial<BackgroundDeps> & { session?: ClientSession; snapsh
       const parsed = parseStrictJson(json);
       assert.ok(parsed.ok);
       const r = await audit(parsed.value, { now: new Date(now) });
-      return r.ok ? ok(r.value) : err<MessageError>({ code: 'audit-failed', message: r.error.message });
+      return r.ok ? ok({ report: r.value }) : err<MessageError>({ code: 'audit-failed', message: r.error.message });
     },
     demoSnapshotJson: async () => JSON.stringify(buildScenario('own-device-not-cross-signed').snapshot),
     approvals: {
@@ -213,6 +213,21 @@ describe('background/orchestrator', () => {
     const t = setup();
     const r = await t.o.handle({ type: 'load-demo', payload: {} });
     assert.ok(r.ok && (r.value as AuditState).phase === 'done');
+  });
+
+  it('keeps the snapshot as the Worker audited it (with the client store’s view) for the recovery-key check', async () => {
+    const t = setup({
+      runAudit: async (json, now) => {
+        const parsed = parseStrictJson(json);
+        assert.ok(parsed.ok);
+        const r = await audit(parsed.value, { now: new Date(now) });
+        assert.ok(r.ok);
+        return ok({ report: r.value, snapshotJson: '{"from":"the worker"}' });
+      },
+    });
+    await t.o.handle({ type: 'audit-tab', payload: { tabId: 7 } });
+    await t.o.handle({ type: 'confirm-homeserver', payload: { tabId: 7, homeserverOrigin: 'https://matrix.example.org' } });
+    assert.equal(t.getSnapshot(), '{"from":"the worker"}');
   });
 
   describe('offline: the homeserver cannot be reached', () => {

@@ -506,6 +506,16 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     assert.match(await view.locator('#client-store [data-testid="client-store-facts"]').innerText(), /Master key\s+\S?Held; matches your published key/);
     await shot(view, 'report-client-store-anchor');
 
+    // The recovery key checked in Crosscheck's popup (its own Worker, on the snapshot the background
+    // kept): the report with the key still carries the client store's view.
+    await goTo(view, 'Recovery key');
+    const rk = await checkSecret(view, 'Recovery key', alice.recoveryKey);
+    assert.equal(rk.word, 'Correct');
+    await view.getByRole('button', { name: 'See the whole report with this result' }).click();
+    await view.waitForSelector('main[data-screen="report"]');
+    assert.match(await view.locator('#client-store [data-testid="client-store-facts"]').innerText(), /Master key\s+\S?Held; matches your published key/);
+    assert.equal(await sectionState(view, 'identity'), 'Verified');
+
     // Offline: the homeserver cannot be reached. The page's session now names a loopback port
     // nothing listens on (a new origin, so the person is asked first); the capture fails to
     // connect, and the report is made from this browser's client stores: its crypto store's keys

@@ -36,6 +36,24 @@ describe('worker/handleRequest with a client store', () => {
     assert.ok(!r.result.value.notChecked.some((n) => n.startsWith("this browser's client store")));
   });
 
+  it('returns the snapshot it audited, with local and without the pickle key, so a later recovery-key check keeps the client’s view', async () => {
+    const r = await handleWorkerRequest(
+      { kind: 'audit', id: 'c0', snapshotJson: snapshotJson(), now: '2026-12-04T15:00:00Z', clientStore: { dumpJson: JSON.stringify(read.value?.dump), pickleKey: read.value?.pickleKey ?? undefined } },
+      {},
+    );
+    assert.ok(r.result.ok);
+    assert.equal(typeof r.snapshotJson, 'string');
+    const snap = JSON.parse(r.snapshotJson as string) as { local?: { deviceKeys?: unknown }; keysQuery?: unknown };
+    assert.ok(snap.local?.deviceKeys, 'no local in the returned snapshot');
+    assert.ok(snap.keysQuery, 'the server part is kept');
+    assert.ok(!(r.snapshotJson as string).includes(read.value?.pickleKey as string), 'the pickle key is in the snapshot');
+    // Audited again with that snapshot (as the popup's Worker does), the client's view is still there.
+    const again = await handleWorkerRequest({ kind: 'audit', id: 'c0b', snapshotJson: r.snapshotJson as string, now: '2026-12-04T15:00:00Z' }, {});
+    assert.ok(again.result.ok);
+    assert.deepEqual(again.result.value.clientStore, r.result.value.clientStore);
+    assert.equal(again.result.value.anchor, r.result.value.anchor);
+  });
+
   it('with the wrong pickle key reports the store as not checked, never a wrong reading', async () => {
     const r = await handleWorkerRequest(
       { kind: 'audit', id: 'c2', snapshotJson: snapshotJson(), now: '2026-12-04T15:00:00Z', clientStore: { dumpJson: JSON.stringify(read.value?.dump), pickleKey: 'A'.repeat(43) } },
