@@ -12,7 +12,10 @@
  * of the key, the passphrase, alice's private keys or her token in storage, IndexedDB, the console
  * or the pages (security.md F9) → carol resets her identity again and the next check says it
  * changed → a new device ALICE4 running rust crypto (the store keyed with Element's
- * pickle key) is read by the extension, and nothing of its token or pickle key is kept or logged.
+ * pickle key) is read by the extension (the client-store section; the client then caches the
+ * cross-signing keys and the anchor becomes that cached key; the recovery key checked keeps the
+ * section; offline, the report is made from the browser's stores with the live verdicts), and
+ * nothing of its token or pickle key is kept or logged.
  * Screenshots go to test-output/e2e-firefox/.
  */
 import { before, after, describe, test } from 'node:test';
@@ -32,6 +35,8 @@ import { ensureTestPage, repoRoot } from '../e2e/page/bundle.mjs';
 import type { Report } from '../../src/core/report/types.ts';
 import {
   clickButton,
+  clickToNextScreen,
+  closedPort,
   codesIn,
   dumpExtensionStorage,
   extensionStorage,
@@ -332,7 +337,75 @@ describe('alice’s account in Firefox ESR: report, recovery key, changed identi
     assert.ok(codes.includes('BACKUP_KEY_NOT_CACHED'), codes.join(', '));
     assert.ok((await codesIn(view, 'main')).includes('LOCAL_CROSS_SIGNING_KEYS_MISSING'));
     assert.equal(await mainState(view), 'done');
+    // The popup's client-store section: the client's own facts, set against what is published
+    // (report.clientStore); each value follows its tone mark (✓ / i / ! / ✗).
+    assert.equal(r.clientStore.thisSession, 'matches');
+    assert.deepEqual(r.clientStore.crossSigning, { master: 'not-cached', selfSigning: 'not-cached', userSigning: 'not-cached' });
+    assert.equal(r.clientStore.backupKey, 'not-cached');
+    const storeFacts = '#client-store [data-testid="client-store-facts"]';
+    const facts = await textOf(view, storeFacts);
+    assert.match(facts, /This session’s keys\s+\S?Match the keys your server publishes for it/);
+    assert.match(facts, /Master key\s+\S?Not held in this browser/);
+    assert.match(facts, /Backup key\s+\S?Not held in this browser/);
+    assert.match(facts, /Message keys\s+\S?\d+ keys? in \d+ rooms?/);
+    await view.evaluate(() => document.querySelector('#client-store')?.scrollIntoView());
     await shot(view, 'report-client-store');
+
+    // The person enters their recovery key in the client (not in Crosscheck): it caches the private
+    // cross-signing keys in its store and signs ALICE4. Checked again, the anchor is that cached
+    // private key, labelled "per this browser's client store" (the page can write it).
+    const cached = await page.evaluate((rk) => (window as unknown as { e2eCacheCrossSigningKeys(k: string): Promise<unknown> }).e2eCacheCrossSigningKeys(rk), alice.recoveryKey);
+    assert.deepEqual(cached, { masterKey: true, selfSigningKey: true, userSigningKey: true }, 'the client did not cache the cross-signing keys');
+    assert.equal(await clickToNextScreen(view, 'Check again'), 'done', await textOf(view, 'main'));
+    const again = ((await extensionStorage(b, 'session'))['auditState'] as { report: Report }).report;
+    assert.equal(again.anchor, 'local-private-key');
+    assert.deepEqual(again.clientStore?.crossSigning, { master: 'matches', selfSigning: 'matches', userSigning: 'matches' });
+    assert.equal(again.users.find((u) => u.userId === alice.userId)?.identity, 'verified');
+    assert.ok(!again.findings.some((f) => f.code === 'LOCAL_CROSS_SIGNING_KEYS_MISSING'), again.findings.map((f) => f.code).join(', '));
+    assert.match(await textOf(view, '[data-testid="client-store-label"]'), /^Per this browser’s client store \(element-web rust-crypto store v\d+\): the page itself can write that store/);
+    assert.match(await textOf(view, storeFacts), /Master key\s+\S?Held; matches your published key/);
+    await shot(view, 'report-client-store-anchor');
+
+    // The recovery key checked in Crosscheck's page (its own Worker, on the snapshot the background
+    // kept): the report with the key still carries the client store's view.
+    await goTo(view, 'Recovery key');
+    const rk = await checkSecret(view, 'recovery-key', alice.recoveryKey);
+    assert.equal(rk.word, 'Correct', rk.text);
+    await clickButton(view, 'See the whole report with this result');
+    await view.waitForSelector('main[data-screen="report"]');
+    assert.match(await textOf(view, storeFacts), /Master key\s+\S?Held; matches your published key/);
+    assert.equal(await sectionState(view, 'identity'), 'Verified');
+
+    // Offline: the page's session now names a loopback port nothing listens on (a new origin, so
+    // the person is asked first); the background's fetch fails to connect, and the report is made
+    // from this browser's client stores (crypto store and sync store), with the same verdicts.
+    const online = again;
+    const deadOrigin = `http://127.0.0.1:${await closedPort()}`;
+    const realHs = await page.evaluate(() => localStorage.getItem('mx_hs_url'));
+    await page.evaluate((u) => localStorage.setItem('mx_hs_url', u), deadOrigin);
+    try {
+      assert.equal(await clickToNextScreen(view, 'Check again'), 'needs-confirmation', await textOf(view, 'main'));
+      assert.ok((await textOf(view, 'main')).includes(deadOrigin), await textOf(view, 'main'));
+      assert.equal(await clickToNextScreen(view, 'Yes, check my keys'), 'done', await textOf(view, 'main'));
+      const st = (await extensionStorage(b, 'session'))['auditState'] as { offlineBecause?: string; report: Report };
+      const off = st.report;
+      note(`Firefox, ALICE4 offline: ${st.offlineBecause}`);
+      assert.equal(off.capturedFrom, 'client-store');
+      assert.ok(st.offlineBecause && st.offlineBecause.length > 0, 'no reason given for the offline report');
+      assert.match(await textOf(view, '[data-testid="offline-note"]'), /^Offline\. .+This report checks the keys this browser’s client last saw/s);
+      const verdicts = (rep: Report) => Object.fromEntries(rep.users.map((u) => [u.userId, [u.identity, ...u.devices.map((d) => `${d.deviceId} ${d.status}${d.verified ? ' verified' : ''}`).sort()]]));
+      const onV = verdicts(online);
+      const offV = verdicts(off);
+      // The sync store names everyone alice shares an encrypted room with, as the server did.
+      assert.deepEqual(Object.keys(offV).sort(), Object.keys(onV).sort());
+      for (const u of Object.keys(onV)) assert.deepEqual(offV[u], onV[u], `${u}: offline and live disagree`);
+      assert.equal(off.anchor, online.anchor);
+      assert.equal(off.secretStorage.status, online.secretStorage.status, 'secret storage from the sync store’s account data');
+      assert.ok(off.notChecked.some((n) => n.startsWith('whether the homeserver still serves these keys')), off.notChecked.join(' | '));
+      await shot(view, 'report-offline');
+    } finally {
+      await page.evaluate((u) => (u === null ? undefined : localStorage.setItem('mx_hs_url', u)), realHs);
+    }
 
     // Nothing of ALICE4's token or pickle key kept or logged by the extension or on its pages.
     const { all } = await haystacks();

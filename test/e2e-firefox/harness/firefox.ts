@@ -274,3 +274,44 @@ export async function waitForState(page: Page, states: readonly string[], timeou
   await page.waitForFunction((ss) => ss.includes(document.querySelector('main')?.dataset['state'] ?? ''), { timeout, polling: 100 }, states);
   return (await mainState(page)) as string;
 }
+
+/**
+ * Clicks the button `label` and waits (an observer in the page, nothing timed) for what follows:
+ * a new report on screen, or an error or confirmation screen the click led to. Returns `main`'s
+ * data-state then; the caller checks which.
+ */
+export async function clickToNextScreen(page: Page, label: string, timeout = 60_000): Promise<string> {
+  await page.evaluate(() => {
+    const w = window as unknown as { e2eNext: { done: boolean } };
+    w.e2eNext = { done: false };
+    const old = document.querySelector('main .report');
+    const initial = document.querySelector('main')?.dataset['state'];
+    let ran = false;
+    new MutationObserver((_, observer) => {
+      const state = document.querySelector('main')?.dataset['state'];
+      if (state === 'running') ran = true;
+      const report = document.querySelector('main[data-state="done"] .report');
+      if ((report !== null && report !== old) || ((state === 'error' || state === 'needs-confirmation') && (ran || state !== initial))) {
+        w.e2eNext.done = true;
+        observer.disconnect();
+      }
+    }).observe(document.documentElement, { subtree: true, childList: true, attributes: true });
+  });
+  await clickButton(page, label);
+  await page.waitForFunction(() => (window as unknown as { e2eNext: { done: boolean } }).e2eNext.done, { timeout, polling: 100 });
+  return (await mainState(page)) as string;
+}
+
+/** A loopback port nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('no port'))));
+    });
+  });
+}
