@@ -597,6 +597,45 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     assert.deepEqual(channel, { sendMessage: 'undefined', connect: 'undefined' });
   });
 
+  test('a crypto store newer than Crosscheck knows is named under "Not checked" and never read', async () => {
+    // The element page's origin gets a rust crypto store at schema 200 (what a future client would write).
+    await element.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const r = indexedDB.open('matrix-js-sdk::matrix-sdk-crypto', 200);
+          r.onupgradeneeded = () => void r.result.createObjectStore('core');
+          r.onsuccess = () => {
+            r.result.close();
+            resolve();
+          };
+          r.onerror = () => reject(r.error);
+        }),
+    );
+    try {
+      const before = ((await extensionStorage(b, 'session'))['auditState'] as { finishedAt?: string } | undefined)?.finishedAt;
+      const view = await openReportPage(b, `tabId=${await tabIdOf(b, element)}`);
+      const state = await waitFor('a new report for the element page', async () => {
+        const st = (await extensionStorage(b, 'session'))['auditState'] as { phase: string; finishedAt?: string; report?: Report } | undefined;
+        return st?.phase === 'done' && st.finishedAt !== before ? st : undefined;
+      });
+      const line = state.report?.notChecked.find((n) => n.startsWith("this browser's client store:"));
+      assert.ok(line, state.report?.notChecked.join(' | '));
+      assert.match(line, /schema version 200, newer than the version 107 Crosscheck understands; update Crosscheck/);
+      assert.equal(state.report?.clientStore, undefined, 'nothing was read from it');
+      await view.waitForSelector('main[data-state="done"] #not-checked');
+      assert.match(await view.locator('#not-checked').innerText(), /schema version 200, newer than the version 107/);
+      await view.close();
+    } finally {
+      await element.evaluate(
+        () =>
+          new Promise<void>((resolve) => {
+            const d = indexedDB.deleteDatabase('matrix-js-sdk::matrix-sdk-crypto');
+            d.onsuccess = d.onerror = d.onblocked = () => resolve();
+          }),
+      );
+    }
+  });
+
   test('and still nothing of the key or the passphrase anywhere after the second audit', async () => {
     const { all } = await haystacks();
     assert.deepEqual(traces(all, needles()), []);
