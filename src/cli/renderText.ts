@@ -49,7 +49,7 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
     lines.push(`People (${others.length}): ${by('verified')} verified, ${by('unverified')} not verified, ${by('changed')} changed, ${by('refused')} refused, ${by('no-cross-signing')} without cross-signing, ${by('unknown')} unknown.`);
     for (const u of others) {
       if (!opts.verbose && u.identity !== 'changed' && u.identity !== 'refused' && u.identity !== 'unknown') continue;
-      const detail = u.identity === 'unknown' ? 'their keys could not be fetched' : `${u.devices.filter((d) => d.status === 'cross-signed').length} of ${u.devices.length} sessions signed by them`;
+      const detail = u.identity === 'unknown' ? (r.capturedFrom === 'client-store' ? "this client's store holds no keys for them" : 'their keys could not be fetched') : `${u.devices.filter((d) => d.status === 'cross-signed').length} of ${u.devices.length} sessions signed by them`;
       lines.push(`  ${safe(u.userId)}: ${u.identity} (${detail})`);
     }
   }

@@ -10,7 +10,7 @@ import type { Check } from './check.ts';
 export const keysQueryResponse: Check = {
   id: 'keys-query-response',
   title: 'The key server answered for everyone',
-  run({ model }) {
+  run({ model, snapshot }) {
     const out: Finding[] = [];
     for (const server of Object.keys(model.failures)) {
       out.push(
@@ -23,6 +23,8 @@ export const keysQueryResponse: Check = {
         }),
       );
     }
+    // An offline snapshot's keys are the client store's (sources/clientStorage/offlineSnapshot.ts), not a server answer.
+    const offline = snapshot.capturedFrom === 'client-store';
     for (const u of model.users) {
       if (u.unknownReason !== 'not-in-response') continue;
       out.push(
@@ -30,9 +32,17 @@ export const keysQueryResponse: Check = {
           code: 'KEYS_QUERY_FAILURE',
           severity: 'warning',
           userId: u.userId,
-          message: `The server returned no device list for ${u.userId}, so their sessions could not be checked.`,
-          hint: 'Run the check again; if it persists, their homeserver may be unreachable from yours.',
-          evidence: { reason: 'user missing from device_keys' },
+          ...(offline
+            ? {
+                message: `This browser's client store holds no keys for ${u.userId}, though you share an encrypted room, so their sessions could not be checked offline.`,
+                hint: 'Check again when your homeserver can be reached; the client may not have fetched their keys yet.',
+                evidence: { reason: 'user missing from the client store' },
+              }
+            : {
+                message: `The server returned no device list for ${u.userId}, so their sessions could not be checked.`,
+                hint: 'Run the check again; if it persists, their homeserver may be unreachable from yours.',
+                evidence: { reason: 'user missing from device_keys' },
+              }),
         }),
       );
     }

@@ -67,7 +67,7 @@ function groupOf(s: IdentityStatus): PeopleGroupId {
   }
 }
 
-function personDetail(u: UserReport): { word: string; detail: string } {
+function personDetail(u: UserReport, offline: boolean): { word: string; detail: string } {
   const signed = u.devices.filter((d) => d.status === 'cross-signed').length;
   const n = u.devices.length;
   const sessions = n === 0 ? 'no sessions reported' : signed === n ? `all ${count(n, 'session')} signed by them` : `${signed} of ${count(n, 'session')} signed by them`;
@@ -84,7 +84,7 @@ function personDetail(u: UserReport): { word: string; detail: string } {
     case 'refused':
       return { word: 'Keys refused', detail: 'their keys are invalid' };
     case 'unknown':
-      return { word: 'Unknown', detail: 'their keys could not be fetched' };
+      return { word: 'Unknown', detail: offline ? 'this browser’s client store holds no keys for them' : 'their keys could not be fetched' };
   }
 }
 
@@ -102,7 +102,7 @@ export function peopleView(r: Report): PeopleView {
     const members = others.filter((u) => groupOf(u.identity) === id);
     if (members.length === 0) continue;
     const rows = members.map((u): PersonRow => {
-      const { word, detail } = personDetail(u);
+      const { word, detail } = personDetail(u, r.capturedFrom === 'client-store');
       const findings = placed.filter((f) => f.userId === u.userId).map((f) => findingView(f, r.subject.userId));
       const hasUnsigned = u.identity === 'verified' && u.devices.some((d) => d.status !== 'cross-signed');
       return {
