@@ -18,6 +18,8 @@
  * nothing of its token or pickle key is kept or logged.
  * Screenshots go to test-output/e2e-firefox/.
  */
+// Bound, then released: nothing listens there afterwards (a homeserver that cannot be reached).
+import { freePort } from '../integration/harness/synapse.ts';
 import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -36,7 +38,6 @@ import type { Report } from '../../src/core/report/types.ts';
 import {
   clickButton,
   clickToNextScreen,
-  closedPort,
   codesIn,
   dumpExtensionStorage,
   extensionStorage,
@@ -380,7 +381,7 @@ describe('alice’s account in Firefox ESR: report, recovery key, changed identi
     // the person is asked first); the background's fetch fails to connect, and the report is made
     // from this browser's client stores (crypto store and sync store), with the same verdicts.
     const online = again;
-    const deadOrigin = `http://127.0.0.1:${await closedPort()}`;
+    const deadOrigin = `http://127.0.0.1:${await freePort()}`;
     const realHs = await page.evaluate(() => localStorage.getItem('mx_hs_url'));
     await page.evaluate((u) => localStorage.setItem('mx_hs_url', u), deadOrigin);
     try {

@@ -14,6 +14,8 @@
  * key kept or logged → the page names another homeserver (H1) → the page has no channel to us (H3). The
  * token's path is checked on the way (H7). Screenshots go to test-output/e2e/.
  */
+// Bound, then released: nothing listens there afterwards (a homeserver that cannot be reached).
+import { freePort } from '../integration/harness/synapse.ts';
 import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -106,20 +108,6 @@ async function checkSecret(page: Page, kind: 'Recovery key' | 'Passphrase', secr
   const ms = performance.now() - t0;
   const word = (await page.locator('#rk-result-title .tag').evaluate((e) => e.lastChild?.textContent ?? '')).trim();
   return { word, text: await page.locator('section.result').innerText(), ms };
-}
-
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /**
@@ -521,7 +509,7 @@ describe('alice’s account in Chromium: report, recovery key, changed identity'
     // connect, and the report is made from this browser's client stores: its crypto store's keys
     // and its sync store's rooms and account data, labelled offline, with the same verdicts.
     const online = again;
-    const deadOrigin = `http://127.0.0.1:${await closedPort()}`;
+    const deadOrigin = `http://127.0.0.1:${await freePort()}`;
     const realHs = await page.evaluate(() => localStorage.getItem('mx_hs_url'));
     await page.evaluate((u) => localStorage.setItem('mx_hs_url', u), deadOrigin);
     try {

@@ -21,6 +21,7 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { fileURLToPath } from 'node:url';
+import { extensionDumpScript } from '../../e2e/harness/browser.ts';
 
 interface FirefoxModule {
   launchFirefoxWithExtension(dir: string, opts?: { headless?: boolean; uuid?: string }): Promise<{ browser: Browser; extensionOrigin: string; userDataDir: string; close(): Promise<void> }>;
@@ -171,29 +172,8 @@ export function openReportPage(b: LaunchedFirefox, params: string): Promise<Page
  * database of the extension's origin (binary as hex and base64). Plain JavaScript in a string, as
  * in the Chromium harness.
  */
-const DUMP = `(async () => {
-  const b64 = (u) => btoa(Array.from(u, (x) => String.fromCharCode(x)).join(''));
-  const hex = (u) => Array.from(u, (x) => x.toString(16).padStart(2, '0')).join('');
-  const bin = (k, v) => {
-    const u = v instanceof ArrayBuffer ? new Uint8Array(v) : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : undefined;
-    return u ? hex(u) + ' ' + b64(u) : v;
-  };
-  const req = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
-  const storage = JSON.stringify({ local: await browser.storage.local.get(null), session: await browser.storage.session.get(null), sync: await browser.storage.sync.get(null) }, bin);
-  const infos = await indexedDB.databases();
-  const dbs = {};
-  for (const info of infos) {
-    const db = await req(indexedDB.open(info.name));
-    const stores = {};
-    for (const name of Array.from(db.objectStoreNames)) {
-      const store = db.transaction([name], 'readonly').objectStore(name);
-      stores[name] = { keys: await req(store.getAllKeys()), values: await req(store.getAll()) };
-    }
-    db.close();
-    dbs[info.name + '@v' + info.version] = stores;
-  }
-  return { storage, indexedDB: JSON.stringify(dbs, bin), databases: infos.map((i) => String(i.name)) };
-})()`;
+// The same dump as the Chromium harness, over Firefox's `browser` namespace.
+const DUMP = extensionDumpScript('browser');
 
 export async function dumpExtensionStorage(b: LaunchedFirefox): Promise<{ storage: string; indexedDB: string; databases: string[] }> {
   return (await b.control.evaluate(DUMP)) as { storage: string; indexedDB: string; databases: string[] };
@@ -300,18 +280,4 @@ export async function clickToNextScreen(page: Page, label: string, timeout = 60_
   await clickButton(page, label);
   await page.waitForFunction(() => (window as unknown as { e2eNext: { done: boolean } }).e2eNext.done, { timeout, polling: 100 });
   return (await mainState(page)) as string;
-}
-
-/** A loopback port nothing listens on (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('no port'))));
-    });
-  });
 }

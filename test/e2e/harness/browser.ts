@@ -327,7 +327,8 @@ export async function openReportPage(b: Launched, params: string): Promise<Page>
  * Plain JavaScript in a string: tsx would wrap the named helpers in a `__name` call the service
  * worker does not have.
  */
-const DUMP = `(async () => {
+/** The dump as a script for `api` (`chrome` in Chromium's service worker, `browser` in a Firefox extension page). */
+export const extensionDumpScript = (api: 'chrome' | 'browser'): string => `(async () => {
   const b64 = (u) => btoa(Array.from(u, (x) => String.fromCharCode(x)).join(''));
   const hex = (u) => Array.from(u, (x) => x.toString(16).padStart(2, '0')).join('');
   const bin = (k, v) => {
@@ -335,7 +336,7 @@ const DUMP = `(async () => {
     return u ? hex(u) + ' ' + b64(u) : v;
   };
   const req = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
-  const storage = JSON.stringify({ local: await chrome.storage.local.get(null), session: await chrome.storage.session.get(null), sync: await chrome.storage.sync.get(null) }, bin);
+  const storage = JSON.stringify({ local: await ${api}.storage.local.get(null), session: await ${api}.storage.session.get(null), sync: await ${api}.storage.sync.get(null) }, bin);
   const infos = await indexedDB.databases();
   const dbs = {};
   for (const info of infos) {
@@ -352,5 +353,5 @@ const DUMP = `(async () => {
 })()`;
 
 export async function dumpExtensionStorage(b: Launched): Promise<{ storage: string; indexedDB: string; databases: string[] }> {
-  return (await b.serviceWorker.evaluate(DUMP)) as { storage: string; indexedDB: string; databases: string[] };
+  return (await b.serviceWorker.evaluate(extensionDumpScript('chrome'))) as { storage: string; indexedDB: string; databases: string[] };
 }
