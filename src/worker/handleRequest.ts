@@ -10,12 +10,10 @@ import type { Ed25519Equation } from '../core/crypto/ed25519Policy.ts';
 import type { Pbkdf2Sha512 } from '../core/crypto/pbkdf2.ts';
 import { validateWorkerRequest, type WorkerReply, type ClientStoreInput, type OfflineInput } from '../protocol/worker.ts';
 import { writeLosslessJson } from '../core/json/writeJson.ts';
-import { decodeSyncStore } from '../sources/clientStorage/syncStore/decodeSyncStore.ts';
-import { offlineSnapshot } from '../sources/clientStorage/offlineSnapshot.ts';
 import { isJsonObject, type JsonObject, type JsonValue } from '../core/json/strictJson.ts';
 import { readLocalView } from '../sources/clientStorage/rustStore/localView.ts';
 import { webCryptoPbkdf2Sha256 } from '../sources/clientStorage/rustStore/webCryptoPbkdf2.ts';
-import { legacyDeviceMismatch, legacyLocal } from '../sources/clientStorage/clientStoreDump.ts';
+import { CLIENT_STORE_DUMP_FORMAT, type StorePart, decodeClientStore, legacyDeviceMismatch, legacyLocal, offlineFromClientStore } from '../sources/clientStorage/clientStoreDump.ts';
 
 export interface WorkerPlatform {
   readonly pbkdf2?: Pbkdf2Sha512;
@@ -121,27 +119,22 @@ async function offlineFromStores(base: JsonValue, offline: OfflineInput, store: 
   } catch {
     return cannot('its records were not valid JSON');
   }
-  const local = await readLocalView(dump, store.pickleKey ?? null, { userId: offline.userId, deviceId: offline.deviceId, pbkdf2: webCryptoPbkdf2Sha256 });
-  if (!local.ok) return cannot(local.error.message);
-  let sync: ReturnType<typeof decodeSyncStore> | undefined;
-  let syncUnavailable = offline.syncUnavailable;
+  let sync: StorePart = { unavailable: offline.syncUnavailable ?? 'the sync store was not read' };
   if (offline.syncStoreJson !== undefined) {
     try {
-      sync = decodeSyncStore(JSON.parse(offline.syncStoreJson) as unknown, offline.userId);
+      sync = { dump: JSON.parse(offline.syncStoreJson) as unknown };
     } catch {
-      syncUnavailable = 'the sync store’s records were not valid JSON';
+      sync = { unavailable: 'the sync store’s records were not valid JSON' };
     }
-    if (sync && !sync.ok) syncUnavailable = sync.error.message;
   }
-  const built = offlineSnapshot({
-    userId: offline.userId,
-    deviceId: offline.deviceId,
-    ...(offline.homeserver ? { homeserver: offline.homeserver } : {}),
-    rust: local.value.contents,
-    local: local.value.local,
-    ...(sync?.ok ? { sync: sync.value } : { syncUnavailable: syncUnavailable ?? 'the sync store was not read' }),
-    now,
-  });
+  // The same decoding and assembly as `crosscheck audit --client-store` (clientStoreDump.ts).
+  const facts = await decodeClientStore(
+    { format: CLIENT_STORE_DUMP_FORMAT, userId: offline.userId, deviceId: offline.deviceId, ...(offline.homeserver ? { homeserver: offline.homeserver } : {}), rust: { dump }, sync },
+    store.pickleKey ?? null,
+    { pbkdf2: webCryptoPbkdf2Sha256 },
+  );
+  if ('unavailable' in facts.local) return cannot(facts.local.unavailable);
+  const built = offlineFromClientStore(facts, now);
   if (!built.ok) return cannot(built.error.message);
   if (isJsonObject(base) && isJsonObject(base['pins'])) built.value['pins'] = base['pins'];
   return { ok: true, value: writeLosslessJson(built.value) };
