@@ -14,7 +14,7 @@
  * hands to the decoder and wipes; the readers' pickle key never enters the dump.
  */
 import { type Result, ok, err } from '../../core/result.ts';
-import { type JsonObject, type JsonValue, isJsonObject } from '../../core/json/strictJson.ts';
+import { type JsonObject, type JsonValue, LosslessNumber, isJsonObject } from '../../core/json/strictJson.ts';
 import type { LocalView } from '../../core/snapshot/snapshot.ts';
 import type { Pbkdf2Sha256 } from './rustStore/storeCipher.ts';
 import type { RustStoreContents } from './rustStore/decodeRustStore.ts';
@@ -63,10 +63,26 @@ export interface ClientStoreError {
 
 const USER_ID = /^@[^:\s]+:\S+$/;
 
+/**
+ * LosslessNumbers (strict JSON) back to plain JSON values, as the page readers produced them.
+ * Walked by hand: `JSON.stringify` would call `LosslessNumber.toJSON` first and turn them into strings.
+ */
+function plain(v: JsonValue): unknown {
+  if (v instanceof LosslessNumber) return v.value;
+  if (Array.isArray(v)) return v.map(plain);
+  if (isJsonObject(v)) {
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [k, x] of Object.entries(v)) out[k] = plain(x);
+    return out;
+  }
+  return v;
+}
+
 function part(v: JsonValue | undefined, name: string): Result<StorePart, ClientStoreError> {
   if (!isJsonObject(v)) return err({ message: `"${name}" must be an object with "dump" or "unavailable"` });
   if (typeof v['unavailable'] === 'string') return ok({ unavailable: v['unavailable'].slice(0, 1000) });
-  if (v['dump'] !== undefined) return ok({ dump: v['dump'] });
+  // The readers wrote plain JSON; a strict-JSON file reader's LosslessNumbers are turned back into it.
+  if (v['dump'] !== undefined) return ok({ dump: plain(v['dump']) });
   return err({ message: `"${name}" has neither "dump" nor "unavailable"` });
 }
 
@@ -93,8 +109,6 @@ export function readClientStoreDump(v: JsonValue): Result<ClientStoreDump, Clien
   return ok({ format: CLIENT_STORE_DUMP_FORMAT, userId, deviceId, ...(hs !== undefined ? { homeserver: hs } : {}), rust: rust.value, sync: sync.value, ...(legacy ? { legacy } : {}) });
 }
 
-/** LosslessNumbers (strict JSON) back to plain JSON values, as the page readers produced them. */
-const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x !== null && typeof x === 'object' && 'raw' in x && typeof (x as { raw: unknown }).raw === 'string' ? Number((x as { raw: string }).raw) : x)));
 
 /**
  * Decodes both stores. Nothing fails as a whole: a store that cannot be used becomes an
@@ -104,17 +118,17 @@ const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unkn
 export async function decodeClientStore(dump: ClientStoreDump, pickleKey: string | null, opts: { readonly pbkdf2?: Pbkdf2Sha256 } = {}): Promise<ClientStoreFacts> {
   let local: ClientStoreFacts['local'];
   if ('unavailable' in dump.rust) {
-    if (dump.legacy && 'dump' in dump.legacy) local = legacyLocal(plain(dump.legacy.dump), pickleKey, dump.userId);
+    if (dump.legacy && 'dump' in dump.legacy) local = legacyLocal(dump.legacy.dump, pickleKey, dump.userId);
     else if (dump.legacy) local = { unavailable: `${dump.rust.unavailable}; the legacy (libolm) store: ${dump.legacy.unavailable}`.slice(0, 1000) };
     else local = { unavailable: dump.rust.unavailable };
   } else {
-    const r = await readLocalView(plain(dump.rust.dump), pickleKey, { userId: dump.userId, deviceId: dump.deviceId, ...(opts.pbkdf2 ? { pbkdf2: opts.pbkdf2 } : {}) });
+    const r = await readLocalView(dump.rust.dump, pickleKey, { userId: dump.userId, deviceId: dump.deviceId, ...(opts.pbkdf2 ? { pbkdf2: opts.pbkdf2 } : {}) });
     local = r.ok ? { source: 'rust', view: r.value.local, contents: r.value.contents } : { unavailable: r.error.message };
   }
   let sync: ClientStoreFacts['sync'];
   if ('unavailable' in dump.sync) sync = { unavailable: dump.sync.unavailable };
   else {
-    const s = decodeSyncStore(plain(dump.sync.dump), dump.userId);
+    const s = decodeSyncStore(dump.sync.dump, dump.userId);
     sync = s.ok ? s.value : { unavailable: s.error.message };
   }
   return { userId: dump.userId, deviceId: dump.deviceId, ...(dump.homeserver ? { homeserver: dump.homeserver } : {}), local, sync };
